@@ -1,0 +1,36 @@
+package dev.zdd.platform;
+
+import java.util.List;
+
+/**
+ * A container platform that runs services and can redeploy them: Tutum, Docker Cloud, Docker Swarm.
+ *
+ * <p>Implementations map their API onto these calls and the domain types; they never leak their DTOs. Every
+ * method may throw a {@link PlatformException}; read calls are safe to retry, redeploy calls are not.
+ */
+public interface Platform {
+
+    /** Every service the platform lists, all pages, Terminated ones included (the caller filters). */
+    List<Service> services();
+
+    /** One service by its full id; a {@link PlatformException} with status 404 when it doesn't exist. */
+    Service service(String id);
+
+    /** Asks the platform to redeploy the service. */
+    Redeployment redeploy(Service service, boolean reuseVolumes);
+
+    /** The action a redeploy returned. */
+    Action action(String actionId);
+
+    /** The service's current containers (tasks), Terminated ones left out. */
+    List<Container> containers(Service service);
+
+    /** One container by its full id. */
+    Container container(String id);
+
+    /** Asks the platform to redeploy one container of a service. */
+    Redeployment redeploy(Container container, boolean reuseVolumes);
+
+    /** What to call the platform in messages, e.g. {@code Tutum at https://dashboard.tutum.co}. */
+    String describe();
+}

@@ -1,0 +1,40 @@
+package dev.zdd.rollout;
+
+import dev.zdd.platform.Container;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a rollout reports while it runs; the command line renders these as text or NDJSON. Every method has an
+ * empty default so a listener only says what it cares about. {@code container} is null for service-level steps.
+ */
+public interface RolloutListener {
+
+    /** Every target resolved and checked; the order the rollout will follow. */
+    default void plan(List<Target> targets, boolean dryRun, RolloutSettings settings, Duration worstCase) {
+    }
+
+    /** The redeploy of a service (or one of its containers) was requested. */
+    default void redeploying(Target target, Container container) {
+    }
+
+    /** A state seen for the first time since the last one (the service's, the action's or the container's). */
+    default void stateChanged(Target target, Container container, String state) {
+    }
+
+    /** The service (or container) is back and ready, this long after its redeploy was requested. */
+    default void ready(Target target, Container container, Duration sinceRedeploy) {
+    }
+
+    /** The drain delay starts. */
+    default void draining(Target target, Duration delay) {
+    }
+
+    /** The service failed or timed out; the rollout stops here. */
+    default void failed(Target target, String reason) {
+    }
+
+    /** A diagnostic line for {@code -v}: what was seen, why the tool is waiting. */
+    default void detail(Target target, String message) {
+    }
+}

@@ -1,0 +1,15 @@
+package dev.zdd.rollout;
+
+import java.time.Duration;
+
+/**
+ * One target's line in the summary.
+ *
+ * @param name    the label the user knows it by
+ * @param id      its id, or null when it never resolved
+ * @param outcome what happened
+ * @param took    from its redeploy request to back and ready (or to the failure); zero when not started
+ * @param reason  why it failed, or null
+ */
+public record ServiceReport(String name, String id, ServiceOutcome outcome, Duration took, String reason) {
+}

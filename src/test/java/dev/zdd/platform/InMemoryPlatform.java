@@ -1,0 +1,179 @@
+package dev.zdd.platform;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A platform in memory for engine and command tests. Each service's life after a redeploy is a script of frames
+ * keyed by the time since the redeploy (on the injected clock, so a fake clock drives it); every call is recorded
+ * so a test can assert the exact conversation, and that a dry run only read.
+ */
+public final class InMemoryPlatform implements Platform {
+
+    /** What the platform reports, from {@code after} the redeploy on, until the next frame. */
+    public record Frame(Duration after, ServiceState state, int running, ActionState action, boolean replaced) {
+    }
+
+    private final Clock clock;
+    private final Map<String, Service> services = new LinkedHashMap<>();
+    private final Map<String, List<Frame>> scripts = new LinkedHashMap<>();
+    private final Map<String, Instant> redeployedAt = new LinkedHashMap<>();
+    private final Map<String, String> actionToService = new LinkedHashMap<>();
+    private final Map<String, RuntimeException> failOnRedeploy = new LinkedHashMap<>();
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private boolean withActions = true;
+
+    public InMemoryPlatform(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Adds a live service; returns it. */
+    public Service add(String name, String stack, ServiceState state, int running, int target) {
+        String id = UUID.nameUUIDFromBytes((name + "." + stack + services.size()).getBytes()).toString();
+        Service service = new Service(id, name, stack, state, state.label(), running, target,
+                List.of(id + "-c1"));
+        services.put(id, service);
+        return service;
+    }
+
+    /** Adds a running service with one container. */
+    public Service add(String name) {
+        return add(name, null, ServiceState.RUNNING, 1, 1);
+    }
+
+    /** The frames a redeploy of this service goes through. */
+    public InMemoryPlatform script(Service service, Frame... frames) {
+        List<Frame> list = new ArrayList<>(List.of(frames));
+        list.sort(Comparator.comparing(Frame::after));
+        scripts.put(service.id(), list);
+        return this;
+    }
+
+    /** The usual healthy redeploy: Redeploying at once, back Running (new containers) after {@code took}. */
+    public InMemoryPlatform healthy(Service service, Duration took) {
+        return script(service,
+                new Frame(Duration.ZERO, ServiceState.REDEPLOYING, 0, ActionState.IN_PROGRESS, false),
+                new Frame(took, ServiceState.RUNNING, service.target(), ActionState.SUCCESS, true));
+    }
+
+    /** Redeploys answer without an action (no X-Tutum-Action-URI header). */
+    public InMemoryPlatform withoutActions() {
+        this.withActions = false;
+        return this;
+    }
+
+    public InMemoryPlatform failRedeploy(Service service, RuntimeException failure) {
+        failOnRedeploy.put(service.id(), failure);
+        return this;
+    }
+
+    /** Changes a service's state from outside, as another user or the platform would. */
+    public void set(Service service, ServiceState state, int running) {
+        services.put(service.id(), services.get(service.id()).withState(state, running));
+    }
+
+    /** Every call so far, e.g. {@code services}, {@code service web-1}, {@code redeploy web-1}. */
+    public List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** The services redeployed so far, in order. */
+    public List<String> redeployed() {
+        return calls.stream().filter(c -> c.startsWith("redeploy ")).map(c -> c.substring(9)).toList();
+    }
+
+    @Override
+    public synchronized List<Service> services() {
+        calls.add("services");
+        return services.values().stream().map(this::current).toList();
+    }
+
+    @Override
+    public synchronized Service service(String id) {
+        Service service = services.get(id);
+        if (service == null) {
+            calls.add("service " + id);
+            throw PlatformException.status("GET", "/api/v1/service/" + id + "/", 404, "not found");
+        }
+        calls.add("service " + service.name());
+        return current(service);
+    }
+
+    @Override
+    public synchronized Redeployment redeploy(Service service, boolean reuseVolumes) {
+        calls.add("redeploy " + service.name() + (reuseVolumes ? "" : " reuse_volumes=false"));
+        RuntimeException failure = failOnRedeploy.get(service.id());
+        if (failure != null) {
+            throw failure;
+        }
+        redeployedAt.put(service.id(), clock.instant());
+        if (!withActions) {
+            return new Redeployment(null);
+        }
+        String actionId = "/api/v1/action/" + UUID.randomUUID() + "/";
+        actionToService.put(actionId, service.id());
+        return new Redeployment(actionId);
+    }
+
+    @Override
+    public synchronized Action action(String actionId) {
+        String serviceId = actionToService.get(actionId);
+        calls.add("action " + services.get(serviceId).name());
+        Frame frame = frame(serviceId);
+        return new Action(actionId, frame == null ? ActionState.PENDING : frame.action());
+    }
+
+    @Override
+    public List<Container> containers(Service service) {
+        throw new UnsupportedOperationException("containers");
+    }
+
+    @Override
+    public Container container(String id) {
+        throw new UnsupportedOperationException("container");
+    }
+
+    @Override
+    public Redeployment redeploy(Container container, boolean reuseVolumes) {
+        throw new UnsupportedOperationException("container redeploy");
+    }
+
+    @Override
+    public String describe() {
+        return "the in-memory platform";
+    }
+
+    private Service current(Service stored) {
+        Frame frame = frame(stored.id());
+        if (frame == null) {
+            return stored;
+        }
+        Service now = stored.withState(frame.state(), frame.running());
+        return frame.replaced() ? now.withContainerIds(List.of(stored.id() + "-c2")) : now;
+    }
+
+    /** The frame in force now, or null before the first redeploy (or when the service has no script). */
+    private Frame frame(String serviceId) {
+        Instant at = redeployedAt.get(serviceId);
+        List<Frame> frames = scripts.get(serviceId);
+        if (at == null || frames == null) {
+            return null;
+        }
+        Duration since = Duration.between(at, clock.instant());
+        Frame current = null;
+        for (Frame frame : frames) {
+            if (!frame.after().minus(since).isPositive()) {
+                current = frame;
+            }
+        }
+        return current;
+    }
+}
