@@ -14,6 +14,8 @@ public class PlatformException extends RuntimeException {
         TRANSPORT,
         /** An answer came but could not be read: not JSON, truncated, the wrong shape. */
         DECODE,
+        /** No credentials, or credentials that can't be read: nothing was sent. */
+        CREDENTIALS,
         /** The request was refused before it was sent (bad configuration, such as plain http to a remote host). */
         CONFIGURATION
     }
@@ -41,6 +43,10 @@ public class PlatformException extends RuntimeException {
 
     public static PlatformException decode(String method, String path, int status, String message, Throwable cause) {
         return new PlatformException(Kind.DECODE, method, path, status, message, cause);
+    }
+
+    public static PlatformException credentials(String message) {
+        return new PlatformException(Kind.CREDENTIALS, null, null, 0, message, null);
     }
 
     public static PlatformException configuration(String message) {

@@ -170,7 +170,7 @@ public final class InMemoryPlatform implements Platform {
         Duration since = Duration.between(at, clock.instant());
         Frame current = null;
         for (Frame frame : frames) {
-            if (!frame.after().minus(since).isPositive()) {
+            if (frame.after().compareTo(since) <= 0) {
                 current = frame;
             }
         }
