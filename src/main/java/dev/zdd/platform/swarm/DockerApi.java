@@ -54,6 +54,10 @@ final class DockerApi implements AutoCloseable {
         return call(Request.Method.POST, path, body);
     }
 
+    JsonNode delete(String path) {
+        return call(Request.Method.DELETE, path, null);
+    }
+
     private JsonNode call(Request.Method method, String path, JsonNode body) {
         Request.Builder request = Request.builder().method(method).path(path)
                 .putHeader("Accept", "application/json");

@@ -65,7 +65,7 @@ final class SwarmStates {
         ServiceState state;
         if (service.mode() == Mode.JOB) {
             state = ServiceState.UNKNOWN; // a job runs to completion: nothing to redeploy, so never Running
-        } else if (update != null && UPDATE_IN_PROGRESS.contains(update)) {
+        } else if (update != null && UPDATE_IN_PROGRESS.contains(update) || update == null && pending(tasks)) {
             state = ServiceState.REDEPLOYING;
         } else if (target == 0) {
             state = ServiceState.STOPPED;
@@ -78,6 +78,14 @@ final class SwarmStates {
         }
         return new Service(service.id(), service.name(), service.stack(), state, label(state, service),
                 running.size(), target, running);
+    }
+
+    /**
+     * The spec changed and Swarm has not started to replace the tasks yet: it resets UpdateStatus with every new
+     * spec and sets it again only when its updater starts, so until then old tasks still run with no status.
+     */
+    private static boolean pending(List<TaskView> tasks) {
+        return tasks.stream().anyMatch(t -> t.wanted() && !t.currentSpec());
     }
 
     /**
@@ -149,6 +157,9 @@ final class SwarmStates {
         String update = service.updateState();
         if (service.mode() == Mode.JOB) {
             return "Unknown (a job, not a long-running service)";
+        }
+        if (update == null && state == ServiceState.REDEPLOYING) {
+            return state.label() + " (update pending)";
         }
         if (update == null || update.equals("completed")) {
             return state.label();
