@@ -131,32 +131,43 @@ final class TutumHttp {
                         prefix + " with JSON null where an object was expected", null);
             }
             return value;
-        } catch (JsonParseException e) {
-            String contentType = reply.contentType() == null ? "" : " (" + reply.contentType() + ")";
-            throw PlatformException.decode(reply.method(), reply.path(), reply.status(),
-                    prefix + " with a body that is not JSON or is cut short" + contentType, e);
         } catch (IOException e) {
+            if (causedBy(e, JsonParseException.class)) {
+                String contentType = reply.contentType() == null ? "" : " (" + reply.contentType() + ")";
+                throw PlatformException.decode(reply.method(), reply.path(), reply.status(),
+                        prefix + " with a body that is not JSON or is cut short" + contentType, e);
+            }
             throw PlatformException.decode(reply.method(), reply.path(), reply.status(),
                     prefix + " with JSON of an unexpected shape" + where(e), e);
         }
     }
 
-    /** Where in the body the mapping failed, by field names only: the values could be anything. */
-    private static String where(IOException e) {
-        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
-            return "";
-        }
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference reference : mapping.getPath()) {
-            if (reference.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
+    /** Jackson wraps a parse failure met inside an object in a mapping exception. */
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
             }
         }
+        return false;
+    }
+
+    /** Where in the body the mapping failed, by field names only: the values could be anything. */
+    private static String where(IOException e) {
+        StringBuilder path = new StringBuilder();
+        if (e instanceof JsonMappingException mapping) {
+            for (JsonMappingException.Reference reference : mapping.getPath()) {
+                if (reference.getFieldName() != null) {
+                    path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+                } else if (reference.getIndex() >= 0) {
+                    path.append('[').append(reference.getIndex()).append(']');
+                }
+            }
+        }
+        // Our own checks (ApiObjects) say which field is missing; Jackson's other messages quote values.
         String problem = e instanceof ValueInstantiationException && e.getCause() != null
                 ? ": " + e.getCause().getMessage() : "";
-        return " at " + path + problem;
+        return (path.isEmpty() ? "" : " at " + path) + problem;
     }
 
     /** Up to {@link #MAX_ERROR_BODY_BYTES} of an error answer; it only serves to find an error text. */

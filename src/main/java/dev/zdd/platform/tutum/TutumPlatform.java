@@ -83,7 +83,8 @@ public final class TutumPlatform implements Platform {
     /** Takes what a redeploy returned: a host-relative action URI, an absolute URL, or a bare uuid. */
     @Override
     public Action action(String actionId) {
-        HttpUrl url = actionId.contains("/") ? follow(paths.root(), actionId) : paths.action(actionId);
+        HttpUrl url = actionId.contains("/") ? follow(paths.root(), actionId, "the action URI")
+                : paths.action(actionId);
         ActionObject action = http.get(url, ActionObject.class);
         return new Action(actionId, ActionState.parse(action.state()), action.state(), uuidOf(action.object()),
                 action.action());
@@ -135,7 +136,7 @@ public final class TutumPlatform implements Platform {
             read.add(url);
             Page<T> page = http.get(url, http.pageOf(type));
             all.addAll(page.objects());
-            HttpUrl next = page.next() == null ? null : follow(url, page.next());
+            HttpUrl next = page.next() == null ? null : follow(url, page.next(), "meta.next of GET " + pathOf(url));
             if (next != null && read.contains(next)) {
                 throw PlatformException.decode("GET", pathOf(url), 0, "GET " + pathOf(url) + " answered a meta.next ("
                         + pathOf(next) + ") that was already read: the API's paging loops", null);
@@ -149,14 +150,15 @@ public final class TutumPlatform implements Platform {
      * A URL the API handed out (meta.next, a resource or action URI), resolved against {@code from}. Only the
      * configured host is followed, so that the credentials never go anywhere else.
      */
-    private HttpUrl follow(HttpUrl from, String reference) {
+    private HttpUrl follow(HttpUrl from, String reference, String what) {
         HttpUrl url = from.resolve(reference.strip());
         HttpUrl root = paths.root();
-        if (url == null || !url.scheme().equals(root.scheme()) || !url.host().equals(root.host())
-            || url.port() != root.port()) {
-            throw PlatformException.decode("GET", pathOf(from), 0, "the API pointed to "
-                    + (url == null ? "something that is not a URL" : "another host (" + url.host() + ")")
-                    + ", which zdd does not follow with the credentials for " + paths.display(), null);
+        if (url == null) {
+            throw PlatformException.decode("GET", pathOf(from), 0, what + " is not a URL", null);
+        }
+        if (!url.scheme().equals(root.scheme()) || !url.host().equals(root.host()) || url.port() != root.port()) {
+            throw PlatformException.decode("GET", pathOf(url), 0, what + " points to another host (" + url.host()
+                    + "), which zdd does not follow with the credentials for " + paths.display(), null);
         }
         return url;
     }
@@ -176,7 +178,7 @@ public final class TutumPlatform implements Platform {
         }
         String name = stackNames.get(stackUri);
         if (name == null) {
-            name = http.get(follow(paths.root(), stackUri), StackObject.class).name();
+            name = http.get(follow(paths.root(), stackUri, "a service's stack URI"), StackObject.class).name();
             stackNames.put(stackUri, name);
         }
         return name;
