@@ -110,8 +110,7 @@ final class TutumHttp {
                         + response.code() + " with a body larger than " + MAX_BODY_BYTES / 1024 / 1024 + " MiB",
                         null);
             }
-            return new Reply(method, path, response.code(), response.header("Content-Type"), response.headers(),
-                    source.getBuffer().readByteArray());
+            return new Reply(method, path, response.code(), response.headers(), source.getBuffer().readByteArray());
         } catch (IOException e) {
             throw PlatformException.transport(method, path, method + " " + path + " failed: " + describe(e)
                     + "; check the API URL (" + apiUrl + ") and the network", e);
@@ -133,7 +132,8 @@ final class TutumHttp {
             return value;
         } catch (IOException e) {
             if (causedBy(e, JsonParseException.class)) {
-                String contentType = reply.contentType() == null ? "" : " (" + reply.contentType() + ")";
+                String mediaType = reply.headers().get("Content-Type");
+                String contentType = mediaType == null ? "" : " (" + mediaType + ")";
                 throw PlatformException.decode(reply.method(), reply.path(), reply.status(),
                         prefix + " with a body that is not JSON or is cut short" + contentType, e);
             }
@@ -256,6 +256,6 @@ final class TutumHttp {
     }
 
     /** An answer, read and closed. */
-    private record Reply(String method, String path, int status, String contentType, Headers headers, byte[] body) {
+    private record Reply(String method, String path, int status, Headers headers, byte[] body) {
     }
 }

@@ -41,7 +41,7 @@ public final class TutumPlatform implements Platform {
     private final String actionHeader;
     /** Stack names by resource URI: a stack's name never changes. */
     private final Map<String, String> stackNames = new ConcurrentHashMap<>();
-    /** Service resource URIs by uuid: the container list filters by URI, which only the API spells exactly. */
+    /** Service resource URIs by uuid, as {@link #services()} and {@link #service} saw them. */
     private final Map<String, String> serviceUris = new ConcurrentHashMap<>();
 
     /**
@@ -92,12 +92,7 @@ public final class TutumPlatform implements Platform {
 
     @Override
     public List<Container> containers(Service service) {
-        String serviceUri = serviceUris.get(service.id());
-        if (serviceUri == null) {
-            service(service.id());
-            serviceUri = serviceUris.get(service.id());
-        }
-        return listAll(paths.containers(serviceUri), ContainerObject.class).stream()
+        return listAll(paths.containers(serviceUri(service.id())), ContainerObject.class).stream()
                 .map(TutumPlatform::toContainer)
                 // The API lists recently terminated containers too; they are no longer the service's.
                 .filter(container -> container.state() != ContainerState.TERMINATED)
@@ -170,6 +165,16 @@ public final class TutumPlatform implements Platform {
         return new Service(service.uuid(), service.name(), stackName(service.stack()),
                 ServiceState.parse(service.state()), service.state(), service.runningNumContainers(),
                 service.targetNumContainers(), containerIds);
+    }
+
+    /** The service's resource URI as the API spells it (Docker Cloud's holds a namespace zdd may not know). */
+    private String serviceUri(String id) {
+        String uri = serviceUris.get(id);
+        if (uri == null) {
+            uri = http.get(paths.service(id), ServiceObject.class).resourceUri();
+            serviceUris.put(id, uri);
+        }
+        return uri;
     }
 
     private String stackName(String stackUri) {

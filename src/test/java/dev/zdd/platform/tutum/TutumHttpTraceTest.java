@@ -39,11 +39,15 @@ class TutumHttpTraceTest {
     private final Logger logger = (Logger) LoggerFactory.getLogger("dev.zdd.http");
     private final ListAppender<ILoggingEvent> trace = new ListAppender<>();
     private Level levelBefore;
+    private boolean additiveBefore;
 
     @BeforeEach
     void captureTheTrace() {
         levelBefore = logger.getLevel();
+        additiveBefore = logger.isAdditive();
         logger.setLevel(Level.DEBUG);
+        // Into the list only, not onto the build's stderr as well.
+        logger.setAdditive(false);
         trace.start();
         logger.addAppender(trace);
     }
@@ -52,6 +56,7 @@ class TutumHttpTraceTest {
     void restoreTheLogger() {
         logger.detachAppender(trace);
         logger.setLevel(levelBefore);
+        logger.setAdditive(additiveBefore);
     }
 
     @Test

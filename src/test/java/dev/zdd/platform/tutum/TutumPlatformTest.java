@@ -253,7 +253,6 @@ class TutumPlatformTest {
     @Test
     void listsAServicesLiveContainers_withTheirHttpEndpoints() {
         api.stubFor(get(urlEqualTo("/api/v1/service/" + WEB + "/")).willReturn(okJson(fixture("service.json"))));
-        api.stubFor(get(urlEqualTo(SHOP_STACK)).willReturn(okJson(fixture("stack.json"))));
         api.stubFor(get(urlPathEqualTo("/api/v1/container/"))
                 .withQueryParam("service", equalTo("/api/v1/service/" + WEB + "/"))
                 .willReturn(okJson(fixture("containers.json"))));
