@@ -133,7 +133,8 @@ public final class TutumPlatform implements Platform {
             all.addAll(page.objects());
             HttpUrl next = page.next() == null ? null : follow(url, page.next(), "meta.next of GET " + pathOf(url));
             if (next != null && read.contains(next)) {
-                throw PlatformException.decode("GET", pathOf(url), 0, "GET " + pathOf(url) + " answered a meta.next ("
+                String request = "GET " + pathOf(url);
+                throw PlatformException.decode("GET", pathOf(url), 0, request + " answered a meta.next ("
                         + pathOf(next) + ") that was already read: the API's paging loops", null);
             }
             url = next;
@@ -183,7 +184,15 @@ public final class TutumPlatform implements Platform {
         }
         String name = stackNames.get(stackUri);
         if (name == null) {
-            name = http.get(follow(paths.root(), stackUri, "a service's stack URI"), StackObject.class).name();
+            try {
+                name = http.get(follow(paths.root(), stackUri, "a service's stack URI"), StackObject.class).name();
+            } catch (PlatformException e) {
+                // A stack gone for good (a terminated service may outlive it) must not fail the whole listing.
+                if (e.isNotFound()) {
+                    return null;
+                }
+                throw e;
+            }
             stackNames.put(stackUri, name);
         }
         return name;

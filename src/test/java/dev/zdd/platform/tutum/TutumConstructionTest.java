@@ -17,8 +17,8 @@ class TutumConstructionTest {
     @ValueSource(strings = {"http://example.invalid", "http://example.invalid:8080/tutum/", "http://10.0.0.5",
         "http://localhost.example.invalid", "http://127.example.invalid"})
     void refusesPlainHttpToAHostThatIsNotLoopback(String url) {
-        PlatformException e = catchThrowableOfType(() -> new TutumPlatform(config(url, false)),
-                PlatformException.class);
+        PlatformException e = catchThrowableOfType(PlatformException.class,
+                () -> new TutumPlatform(config(url, false)));
 
         assertThat(e.kind()).isEqualTo(PlatformException.Kind.CONFIGURATION);
         assertThat(e.getMessage()).contains("use https", "--insecure-http").doesNotContain("\n");
@@ -44,8 +44,8 @@ class TutumConstructionTest {
 
     @Test
     void refusesAUrlThatIsNotHttp() {
-        PlatformException e = catchThrowableOfType(
-                () -> new TutumPlatform(config("unix:///var/run/docker.sock", false)), PlatformException.class);
+        PlatformException e = catchThrowableOfType(PlatformException.class,
+                () -> new TutumPlatform(config("unix:///var/run/docker.sock", false)));
 
         assertThat(e.kind()).isEqualTo(PlatformException.Kind.CONFIGURATION);
         assertThat(e.getMessage()).contains("http", "unix://");

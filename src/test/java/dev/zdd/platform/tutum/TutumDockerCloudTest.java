@@ -36,14 +36,20 @@ class TutumDockerCloudTest {
     @RegisterExtension
     static WireMockExtension api = TutumFixtures.wireMock();
 
+    private static void stubServicesAndStacksOfAcme() {
+        api.stubFor(get(urlEqualTo("/api/app/v1/acme/service/"))
+                .willReturn(okJson(fixture("dockercloud/services.json"))));
+        api.stubFor(get(urlEqualTo("/api/app/v1/acme/stack/"))
+                .willReturn(okJson(fixture("dockercloud/stacks.json"))));
+    }
+
     private TutumPlatform dockerCloud(String namespace) {
         return new TutumPlatform(TutumFixtures.config(TutumConfig.Flavor.DOCKERCLOUD, api.baseUrl(), namespace));
     }
 
     @Test
     void listsServicesAndStacks_inTheNamespace() {
-        api.stubFor(get(urlEqualTo("/api/app/v1/acme/service/")).willReturn(okJson(fixture("dockercloud/services.json"))));
-        api.stubFor(get(urlEqualTo("/api/app/v1/acme/stack/")).willReturn(okJson(fixture("dockercloud/stacks.json"))));
+        stubServicesAndStacksOfAcme();
 
         List<Service> services = dockerCloud("acme").services();
 
@@ -94,8 +100,7 @@ class TutumDockerCloudTest {
 
     @Test
     void listsContainers_inTheNamespace() {
-        api.stubFor(get(urlEqualTo("/api/app/v1/acme/service/")).willReturn(okJson(fixture("dockercloud/services.json"))));
-        api.stubFor(get(urlEqualTo("/api/app/v1/acme/stack/")).willReturn(okJson(fixture("dockercloud/stacks.json"))));
+        stubServicesAndStacksOfAcme();
         api.stubFor(get(urlPathEqualTo("/api/app/v1/acme/container/"))
                 .withQueryParam("service", equalTo("/api/app/v1/acme/service/" + WEB + "/"))
                 .willReturn(okJson(fixture("dockercloud/containers.json"))));

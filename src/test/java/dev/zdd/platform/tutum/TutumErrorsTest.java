@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TutumErrorsTest {
 
     static final String WEB = "3f1c7a52-8a4e-4d0b-9a57-1c2d3e4f5a61";
-    static final String HTML = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>"
-                               + "<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body></html>";
+    static final String HTML = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
+                               + "<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n"
+                               + "</body></html>";
 
     @RegisterExtension
     static WireMockExtension api = TutumFixtures.wireMock();
@@ -176,7 +177,7 @@ class TutumErrorsTest {
     }
 
     private static PlatformException failure(ThrowingCallable call) {
-        PlatformException e = catchThrowableOfType(call, PlatformException.class);
+        PlatformException e = catchThrowableOfType(PlatformException.class, call);
         assertThat(e).as("a PlatformException").isNotNull();
         assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("<html").doesNotContain("<center>");
         return e;

@@ -151,6 +151,15 @@ class TutumPlatformTest {
     }
 
     @Test
+    void givesNoStackName_whenTheStackIsGone() {
+        api.stubFor(get(urlEqualTo("/api/v1/service/" + WEB + "/")).willReturn(okJson(fixture("service.json"))));
+        api.stubFor(get(urlEqualTo(SHOP_STACK)).willReturn(aResponse().withStatus(404)
+                .withBody("{\"error\": \"Object not found\"}")));
+
+        assertThat(platform.service(WEB).stack()).isNull();
+    }
+
+    @Test
     void sendsTheAuthorizationAsGiven_acceptJson_andZddsUserAgent() {
         api.stubFor(get(urlEqualTo("/api/v1/service/" + WEB + "/")).willReturn(okJson(fixture("service.json"))));
         api.stubFor(get(urlEqualTo(SHOP_STACK)).willReturn(okJson(fixture("stack.json"))));
