@@ -2,25 +2,32 @@ package dev.zdd.rollout;
 
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
+import dev.zdd.platform.Container;
+import dev.zdd.platform.ContainerState;
 import dev.zdd.platform.Platform;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Redeployment;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
 import dev.zdd.time.Sleeper;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The engine: resolve every argument, check every target, then for each target in the order given: redeploy,
- * wait until the redeploy has demonstrably finished and the service is Running, drain, move on. It stops at the
- * first failure and knows nothing of HTTP or of any one platform.
+ * wait until the redeploy has demonstrably happened and finished and the service is Running (and, if asked,
+ * answering HTTP), drain, move on. It stops at the first failure and knows nothing of HTTP or of any one
+ * platform.
  */
 public final class Rollout {
 
@@ -30,11 +37,18 @@ public final class Rollout {
     private final Platform platform;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final ReadinessCheck readinessCheck;
 
     public Rollout(Platform platform, Clock clock, Sleeper sleeper) {
+        this(platform, clock, sleeper, null);
+    }
+
+    /** With a readiness check, for {@code --ready-path} and {@code --ready-url}. */
+    public Rollout(Platform platform, Clock clock, Sleeper sleeper, ReadinessCheck readinessCheck) {
         this.platform = Objects.requireNonNull(platform, "platform");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.readinessCheck = readinessCheck;
     }
 
     /**
@@ -43,6 +57,9 @@ public final class Rollout {
      */
     public RolloutReport run(List<String> arguments, RolloutSettings settings, RolloutListener listener,
                              Cancellation cancellation) {
+        if (!settings.readiness().isNone() && readinessCheck == null) {
+            throw new IllegalStateException("readiness checks were asked for but no ReadinessCheck was given");
+        }
         cancellation.bind(Thread.currentThread());
         try {
             return new Run(settings, listener, cancellation).execute(List.copyOf(arguments));
@@ -52,17 +69,31 @@ public final class Rollout {
         }
     }
 
-    /** The worst case a plan can take: every target uses its whole timeout, plus the drains between them. */
-    static Duration worstCase(int targets, RolloutSettings settings) {
-        if (targets == 0) {
+    /** The worst case a plan can take: every step uses its whole timeout, plus the drains between steps. */
+    static Duration worstCase(int steps, RolloutSettings settings) {
+        if (steps == 0) {
             return Duration.ZERO;
         }
-        Duration worst = settings.timeout().multipliedBy(targets)
-                .plus(settings.drainDelay().multipliedBy(targets - 1L));
+        Duration worst = settings.timeout().multipliedBy(steps)
+                .plus(settings.drainDelay().multipliedBy(steps - 1L));
         return settings.deadline() != null && settings.deadline().compareTo(worst) < 0 ? settings.deadline() : worst;
     }
 
-    /** One run's state, so the steps can share it without a long parameter list. */
+    /** How one step (a service, or one container) ended. */
+    private record Step(ServiceOutcome outcome, Duration took, String reason) {
+
+        boolean succeeded() {
+            return outcome == ServiceOutcome.REDEPLOYED;
+        }
+    }
+
+    /** One look at a redeploy in progress: a verdict, or null to look again after a nap. */
+    @FunctionalInterface
+    private interface Look {
+        Step look();
+    }
+
+    /** One run's state, so the steps can share it without long parameter lists. */
     private final class Run {
 
         private final RolloutSettings settings;
@@ -70,6 +101,8 @@ public final class Rollout {
         private final Cancellation cancellation;
         private final Instant runDeadline;
         private final List<ServiceReport> done = new ArrayList<>();
+        /** Nothing redeployed yet in this run: the preflight's reading of the first target is still fresh. */
+        private boolean firstStep = true;
 
         Run(RolloutSettings settings, RolloutListener listener, Cancellation cancellation) {
             this.settings = settings;
@@ -80,61 +113,59 @@ public final class Rollout {
 
         RolloutReport execute(List<String> arguments) {
             List<Target> targets;
+            int steps;
             try {
                 rejectRepeatedArguments(arguments);
                 targets = new Resolver(platform).resolve(arguments);
-                preflight(targets);
+                steps = preflight(targets);
             } catch (ResolutionException | DuplicateTargetException | PreflightException e) {
-                return refused(arguments, e);
+                return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), e);
             } catch (PlatformException e) {
-                return cancellation.isRequested()
-                        ? new RolloutReport(RunOutcome.INTERRUPTED, notStarted(arguments), null)
-                        : new RolloutReport(RunOutcome.FAILED, notStarted(arguments), e);
+                return new RolloutReport(cancellation.isRequested() ? RunOutcome.INTERRUPTED : RunOutcome.FAILED,
+                        notStarted(arguments), cancellation.isRequested() ? null : e);
             }
-            listener.plan(targets, settings.dryRun(), settings, worstCase(targets.size(), settings));
+            listener.plan(targets, settings.dryRun(), settings, worstCase(steps, settings));
             if (settings.dryRun()) {
-                return new RolloutReport(RunOutcome.SUCCESS, notStartedTargets(targets, 0), null);
+                return finish(RunOutcome.SUCCESS, targets, 0, null);
             }
             for (int i = 0; i < targets.size(); i++) {
                 Target target = targets.get(i);
                 if (cancellation.isRequested()) {
                     return finish(RunOutcome.INTERRUPTED, targets, i, null);
                 }
+                Instant started = clock.instant();
                 Step step;
                 try {
-                    step = i == 0 ? redeployAndWait(target, target.service()) : recheckThenRedeploy(target);
+                    step = settings.perContainer() ? rollContainers(target) : redeployService(target);
                 } catch (PlatformException e) {
                     if (cancellation.isRequested()) {
-                        done.add(report(target, ServiceOutcome.INTERRUPTED, Duration.ZERO, "interrupted"));
+                        done.add(report(target, ServiceOutcome.INTERRUPTED, since(started), "interrupted"));
                         return finish(RunOutcome.INTERRUPTED, targets, i + 1, null);
                     }
-                    String reason = e.getMessage();
-                    listener.failed(target, reason);
-                    done.add(report(target, ServiceOutcome.FAILED, Duration.ZERO, reason));
+                    listener.failed(target, e.getMessage());
+                    done.add(report(target, ServiceOutcome.FAILED, since(started), e.getMessage()));
                     return finish(RunOutcome.FAILED, targets, i + 1, e);
                 }
                 done.add(report(target, step.outcome(), step.took(), step.reason()));
-                switch (step.outcome()) {
-                    case FAILED -> {
-                        return finish(RunOutcome.FAILED, targets, i + 1, null);
-                    }
-                    case TIMED_OUT -> {
-                        return finish(RunOutcome.TIMED_OUT, targets, i + 1, null);
-                    }
-                    case INTERRUPTED -> {
-                        return finish(RunOutcome.INTERRUPTED, targets, i + 1, null);
-                    }
-                    default -> {
-                    }
+                if (!step.succeeded()) {
+                    return finish(runOutcome(step.outcome()), targets, i + 1, null);
                 }
                 if (i < targets.size() - 1) {
-                    RunOutcome drained = drain(target);
-                    if (drained != null) {
-                        return finish(drained, targets, i + 1, null);
+                    RunOutcome stopped = drain(target);
+                    if (stopped != null) {
+                        return finish(stopped, targets, i + 1, null);
                     }
                 }
             }
             return finish(RunOutcome.SUCCESS, targets, targets.size(), null);
+        }
+
+        private RunOutcome runOutcome(ServiceOutcome failed) {
+            return switch (failed) {
+                case TIMED_OUT -> RunOutcome.TIMED_OUT;
+                case INTERRUPTED -> RunOutcome.INTERRUPTED;
+                default -> RunOutcome.FAILED;
+            };
         }
 
         private void rejectRepeatedArguments(List<String> arguments) {
@@ -146,20 +177,32 @@ public final class Rollout {
             }
         }
 
-        private void preflight(List<Target> targets) {
-            if (settings.force()) {
-                return;
-            }
+        /** Checks every target before anything is touched; returns how many steps the rollout will take. */
+        private int preflight(List<Target> targets) {
             List<PreflightException.Refusal> refusals = new ArrayList<>();
+            int steps = 0;
             for (Target target : targets) {
-                String why = notReadyToRedeploy(target.service());
+                String why = settings.force() ? null : notReadyToRedeploy(target.service());
+                List<Container> containers = settings.perContainer() || settings.readiness().path() != null
+                        ? containersOf(target.service()) : List.of();
+                if (why == null && settings.perContainer() && containers.isEmpty()) {
+                    why = "has no containers to redeploy one at a time";
+                }
+                if (why == null && settings.readiness().path() != null) {
+                    why = containers.stream().filter(c -> c.httpEndpoints().isEmpty()).findFirst()
+                            .map(c -> "container " + c.name() + " publishes no HTTP port, so --ready-path "
+                                      + settings.readiness().path() + " cannot be checked on it")
+                            .orElse(null);
+                }
                 if (why != null) {
                     refusals.add(new PreflightException.Refusal(target, why));
                 }
+                steps += settings.perContainer() ? Math.max(1, containers.size()) : 1;
             }
             if (!refusals.isEmpty()) {
                 throw new PreflightException(refusals);
             }
+            return steps;
         }
 
         /** Why a service may not be redeployed now, or null when it may. */
@@ -175,74 +218,166 @@ public final class Rollout {
             return null;
         }
 
-        /** Just before each later redeploy, look again: never take down the only containers that still serve. */
-        private Step recheckThenRedeploy(Target target) {
-            Service now = platform.service(target.id());
-            if (!settings.force()) {
-                String why = notReadyToRedeploy(now);
-                if (why != null) {
-                    String reason = "no longer fully Running: " + why;
-                    listener.failed(target, reason);
-                    return new Step(ServiceOutcome.FAILED, Duration.ZERO, reason);
-                }
+        /**
+         * Just before each redeploy after the first, look again: never take down the only containers that still
+         * serve. Returns the fresh service, or empty (after reporting the failure) when it may not be touched.
+         */
+        private Optional<Service> recheck(Target target, Container container) {
+            if (firstStep) {
+                firstStep = false;
+                return Optional.of(target.service());
             }
-            return redeployAndWait(target, now);
+            Service now = platform.service(target.id());
+            String why = settings.force() ? null : notReadyToRedeploy(now);
+            if (why != null) {
+                listener.failed(target, "no longer fully Running"
+                                        + (container == null ? "" : " before " + container.name()) + ": " + why);
+                return Optional.empty();
+            }
+            return Optional.of(now);
         }
 
-        /**
-         * Redeploys and waits until the redeploy has demonstrably happened and finished. A Running read before
-         * the platform reacted never counts: with an action, back means the action reached Success and the service
-         * is fully Running; without one, the service must have been seen to leave its old state (or its
-         * containers replaced) and come back fully Running.
-         */
-        private Step redeployAndWait(Target target, Service before) {
+        private Step redeployService(Target target) {
             Instant requested = clock.instant();
-            Instant stepDeadline = earliest(requested.plus(settings.timeout()), runDeadline);
+            Optional<Service> fresh = recheck(target, null);
+            if (fresh.isEmpty()) {
+                return new Step(ServiceOutcome.FAILED, Duration.ZERO, "no longer fully Running");
+            }
+            Service before = fresh.get();
+            Instant stepDeadline = stepDeadline(requested);
             Redeployment redeployment = platform.redeploy(before, settings.reuseVolumes());
             listener.redeploying(target, null);
             if (!redeployment.hasAction()) {
                 listener.detail(target, "the platform named no action for this redeploy; waiting for the service"
                                         + " to leave " + before.stateLabel() + " and come back");
             }
-            Watch watch = new Watch(target, before);
+            ServiceWatch watch = new ServiceWatch(target, before);
+            Step back = waitFor(target, requested, stepDeadline, watch::lastSeen,
+                    () -> watch.look(requested, action(redeployment), service(target)));
+            if (!back.succeeded()) {
+                return back;
+            }
+            List<URI> urls = new ArrayList<>();
+            if (settings.readiness().path() != null) {
+                containersOf(before).forEach(c -> urls.addAll(readyUrls(c)));
+            }
+            urls.addAll(settings.readiness().urls());
+            return gate(target, null, urls, requested, stepDeadline);
+        }
+
+        /** Per container: redeploy it, wait until it is replaced and Running, gate on readiness, drain. */
+        private Step rollContainers(Target target) {
+            Instant started = clock.instant();
+            List<Container> containers = containersOf(target.service());
+            for (int j = 0; j < containers.size(); j++) {
+                if (cancellation.isRequested()) {
+                    return new Step(ServiceOutcome.INTERRUPTED, since(started), "interrupted");
+                }
+                Container old = containers.get(j);
+                Optional<Service> fresh = recheck(target, old);
+                if (fresh.isEmpty()) {
+                    return new Step(ServiceOutcome.FAILED, since(started),
+                            "no longer fully Running before " + old.name());
+                }
+                Step step = redeployContainer(target, fresh.get(), old);
+                if (!step.succeeded()) {
+                    return new Step(step.outcome(), since(started), old.name() + ": " + step.reason());
+                }
+                if (j < containers.size() - 1) {
+                    RunOutcome stopped = drain(target);
+                    if (stopped != null) {
+                        ServiceOutcome outcome = stopped == RunOutcome.INTERRUPTED
+                                ? ServiceOutcome.INTERRUPTED : ServiceOutcome.TIMED_OUT;
+                        return new Step(outcome, since(started), stopped == RunOutcome.INTERRUPTED
+                                ? "interrupted" : "the run's deadline passed during the drain delay");
+                    }
+                }
+            }
+            Duration took = since(started);
+            listener.ready(target, null, took);
+            return new Step(ServiceOutcome.REDEPLOYED, took, null);
+        }
+
+        private Step redeployContainer(Target target, Service service, Container old) {
+            Instant requested = clock.instant();
+            Instant stepDeadline = stepDeadline(requested);
+            Redeployment redeployment = platform.redeploy(old, settings.reuseVolumes());
+            listener.redeploying(target, old);
+            ContainerWatch watch = new ContainerWatch(target, service, old);
+            Step back = waitFor(target, requested, stepDeadline, watch::lastSeen,
+                    () -> watch.look(requested, action(redeployment)));
+            if (!back.succeeded()) {
+                return back;
+            }
+            List<URI> urls = new ArrayList<>();
+            if (settings.readiness().path() != null) {
+                urls.addAll(readyUrls(watch.replacement));
+                if (urls.isEmpty()) {
+                    return fail(target, watch.replacement, requested, "the new container publishes no HTTP port"
+                                                                      + " for --ready-path");
+                }
+            }
+            urls.addAll(settings.readiness().urls());
+            return gate(target, watch.replacement, urls, requested, stepDeadline);
+        }
+
+        /** Looks until a verdict, napping at most the poll interval between looks, bounded by the deadline. */
+        private Step waitFor(Target target, Instant requested, Instant stepDeadline,
+                             Supplier<String> lastSeen, Look look) {
             while (true) {
                 try {
-                    Action action = redeployment.hasAction() ? platform.action(redeployment.actionId()) : null;
-                    Service now;
-                    try {
-                        now = platform.service(before.id());
-                    } catch (PlatformException e) {
-                        if (!e.isNotFound()) {
-                            throw e;
-                        }
-                        return watch.fail(requested, "the service disappeared during its redeploy");
-                    }
-                    Step verdict = watch.look(requested, action, now);
+                    Step verdict = look.look();
                     if (verdict != null) {
                         return verdict;
                     }
                 } catch (PlatformException e) {
                     if (cancellation.isRequested()) {
-                        return new Step(ServiceOutcome.INTERRUPTED, since(requested), "interrupted");
+                        return interrupted(requested);
                     }
                     throw e;
                 }
                 Instant now = clock.instant();
                 if (!now.isBefore(stepDeadline)) {
-                    boolean deadlineFirst = runDeadline != null && runDeadline.equals(stepDeadline);
-                    return watch.timeOut(requested, deadlineFirst
-                            ? "the run's deadline (--deadline " + Durations.format(settings.deadline()) + ") passed"
-                            : "not back within --timeout " + Durations.format(settings.timeout()));
+                    String why = timeoutReason(stepDeadline) + " (last seen: " + lastSeen.get() + ")";
+                    listener.failed(target, why);
+                    return new Step(ServiceOutcome.TIMED_OUT, since(requested), why);
                 }
                 try {
                     sleeper.sleep(shortest(settings.pollInterval(), Duration.between(now, stepDeadline)));
                 } catch (InterruptedException e) {
-                    return new Step(ServiceOutcome.INTERRUPTED, since(requested), "interrupted");
+                    return interrupted(requested);
                 }
                 if (cancellation.isRequested()) {
-                    return new Step(ServiceOutcome.INTERRUPTED, since(requested), "interrupted");
+                    return interrupted(requested);
                 }
             }
+        }
+
+        /** After a step is back: every readiness URL must answer, within the same step deadline. */
+        private Step gate(Target target, Container container, List<URI> urls, Instant requested,
+                          Instant stepDeadline) {
+            for (URI url : urls) {
+                listener.detail(target, "waiting for " + url + " to answer 2xx "
+                                        + settings.readiness().successes() + " times in a row");
+                String failure;
+                try {
+                    failure = readinessCheck.await(url, settings.readiness().successes(), stepDeadline);
+                } catch (InterruptedException e) {
+                    return interrupted(requested);
+                }
+                if (cancellation.isRequested()) {
+                    return interrupted(requested);
+                }
+                if (failure != null) {
+                    String why = "not ready: GET " + url + " last gave " + failure + "; "
+                                 + timeoutReason(stepDeadline);
+                    listener.failed(target, why);
+                    return new Step(ServiceOutcome.TIMED_OUT, since(requested), why);
+                }
+            }
+            Duration took = since(requested);
+            listener.ready(target, container, took);
+            return new Step(ServiceOutcome.REDEPLOYED, took, null);
         }
 
         /** Waits the drain delay; returns how the run ends when it can't go on, or null to go on. */
@@ -268,25 +403,67 @@ public final class Rollout {
             return null;
         }
 
-        private RolloutReport finish(RunOutcome outcome, List<Target> targets, int from, RuntimeException cause) {
-            List<ServiceReport> services = new ArrayList<>(done);
-            services.addAll(notStartedTargets(targets, from));
-            return new RolloutReport(outcome, services, cause);
+        private Instant stepDeadline(Instant requested) {
+            Instant own = requested.plus(settings.timeout());
+            return runDeadline == null || own.isBefore(runDeadline) ? own : runDeadline;
         }
 
-        private RolloutReport refused(List<String> arguments, RuntimeException cause) {
-            return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), cause);
+        private String timeoutReason(Instant stepDeadline) {
+            return runDeadline != null && runDeadline.equals(stepDeadline)
+                    ? "the run's deadline (--deadline " + Durations.format(settings.deadline()) + ") passed"
+                    : "not back within --timeout " + Durations.format(settings.timeout());
+        }
+
+        private Action action(Redeployment redeployment) {
+            return redeployment.hasAction() ? platform.action(redeployment.actionId()) : null;
+        }
+
+        /** The service now, or null when it is gone (which the watch reports as a failure). */
+        private Service service(Target target) {
+            try {
+                return platform.service(target.id());
+            } catch (PlatformException e) {
+                if (e.isNotFound()) {
+                    return null;
+                }
+                throw e;
+            }
+        }
+
+        private List<Container> containersOf(Service service) {
+            return platform.containers(service).stream()
+                    .filter(c -> c.state() != ContainerState.TERMINATED)
+                    .sorted(Comparator.comparing(Container::name))
+                    .toList();
+        }
+
+        private List<URI> readyUrls(Container container) {
+            String path = settings.readiness().path();
+            String suffix = path.startsWith("/") ? path.substring(1) : path;
+            return container.httpEndpoints().stream()
+                    .map(e -> URI.create(e.toString().endsWith("/") ? e + suffix : e + "/" + suffix))
+                    .toList();
+        }
+
+        private Step fail(Target target, Container container, Instant requested, String reason) {
+            listener.failed(target, container == null ? reason : container.name() + ": " + reason);
+            return new Step(ServiceOutcome.FAILED, since(requested), reason);
+        }
+
+        private Step interrupted(Instant requested) {
+            return new Step(ServiceOutcome.INTERRUPTED, since(requested), "interrupted");
+        }
+
+        private RolloutReport finish(RunOutcome outcome, List<Target> targets, int from, RuntimeException cause) {
+            List<ServiceReport> services = new ArrayList<>(done);
+            targets.subList(from, targets.size())
+                    .forEach(t -> services.add(report(t, ServiceOutcome.NOT_STARTED, Duration.ZERO, null)));
+            return new RolloutReport(outcome, services, cause);
         }
 
         private List<ServiceReport> notStarted(List<String> arguments) {
             return arguments.stream()
                     .map(a -> new ServiceReport(a, null, ServiceOutcome.NOT_STARTED, Duration.ZERO, null))
-                    .toList();
-        }
-
-        private List<ServiceReport> notStartedTargets(List<Target> targets, int from) {
-            return targets.subList(from, targets.size()).stream()
-                    .map(t -> report(t, ServiceOutcome.NOT_STARTED, Duration.ZERO, null))
                     .toList();
         }
 
@@ -298,8 +475,8 @@ public final class Rollout {
             return Duration.between(start, clock.instant());
         }
 
-        /** What one redeploy has shown so far, and the verdict on each new look. */
-        private final class Watch {
+        /** What a service redeploy has shown so far, and the verdict on each new look. */
+        private final class ServiceWatch {
 
             private final Target target;
             private final Service before;
@@ -308,12 +485,15 @@ public final class Rollout {
             /** The platform has demonstrably reacted to this redeploy, so its states are no longer stale. */
             private boolean reacted;
 
-            Watch(Target target, Service before) {
+            ServiceWatch(Target target, Service before) {
                 this.target = target;
                 this.before = before;
             }
 
             Step look(Instant requested, Action action, Service now) {
+                if (now == null) {
+                    return fail(target, null, requested, "the service disappeared during its redeploy");
+                }
                 report(action, now);
                 // An action In progress proves nothing about the service's state yet: only a change of the
                 // service itself, or a finished action, makes its state a reading taken after the redeploy.
@@ -323,37 +503,30 @@ public final class Rollout {
                 }
                 if (action != null && (action.state() == ActionState.FAILED
                                        || action.state() == ActionState.CANCELED)) {
-                    return fail(requested, "the redeploy action ended " + action.stateLabel());
+                    return fail(target, null, requested, "the redeploy action ended " + action.stateLabel());
                 }
                 if (now.state() == ServiceState.TERMINATED) {
-                    return fail(requested, "the service was terminated");
+                    return fail(target, null, requested, "the service was terminated");
                 }
                 boolean finished = action == null ? reacted : action.state() == ActionState.SUCCESS;
                 if (finished && now.isFullyRunning()) {
-                    Duration took = since(requested);
-                    listener.ready(target, null, took);
-                    return new Step(ServiceOutcome.REDEPLOYED, took, null);
+                    return new Step(ServiceOutcome.REDEPLOYED, since(requested), null);
                 }
                 if (reacted && DOWN.contains(now.state())) {
-                    return fail(requested, "the service is " + now.stateLabel() + " after its redeploy");
+                    return fail(target, null, requested, "the service is " + now.stateLabel()
+                                                         + " after its redeploy");
                 }
                 if (action != null && finished && now.state() == ServiceState.PARTLY_RUNNING) {
-                    return fail(requested, "the redeploy finished but the service is Partly running ("
-                                           + now.running() + "/" + now.target() + " containers running)");
+                    return fail(target, null, requested, "the redeploy finished but the service is Partly running ("
+                                                         + now.running() + "/" + now.target()
+                                                         + " containers running)");
                 }
                 return null;
             }
 
-            Step fail(Instant requested, String reason) {
-                listener.failed(target, reason);
-                return new Step(ServiceOutcome.FAILED, since(requested), reason);
-            }
-
-            Step timeOut(Instant requested, String why) {
-                String reason = why + " (last seen: " + (lastState == null ? "nothing" : lastState)
-                                + (lastAction == null ? "" : ", action " + lastAction.label()) + ")";
-                listener.failed(target, reason);
-                return new Step(ServiceOutcome.TIMED_OUT, since(requested), reason);
+            String lastSeen() {
+                return (lastState == null ? "nothing" : lastState)
+                       + (lastAction == null ? "" : ", action " + lastAction.label());
             }
 
             private boolean replaced(Service now) {
@@ -366,21 +539,76 @@ public final class Rollout {
                     lastAction = action.state();
                     listener.detail(target, "action " + action.stateLabel());
                 }
-                String state = now.stateLabel();
-                if (!state.equals(lastState)) {
-                    lastState = state;
-                    listener.stateChanged(target, null, state);
+                if (!now.stateLabel().equals(lastState)) {
+                    lastState = now.stateLabel();
+                    listener.stateChanged(target, null, lastState);
                 }
             }
         }
-    }
 
-    /** How one target's redeploy ended. */
-    private record Step(ServiceOutcome outcome, Duration took, String reason) {
-    }
+        /**
+         * What a container redeploy has shown so far. The platform may hand back a new container object with the
+         * same name, so the replacement is tracked by name, and counts only once it is demonstrably new: another
+         * id, or the redeploy's action finished.
+         */
+        private final class ContainerWatch {
 
-    private static Instant earliest(Instant a, Instant b) {
-        return b == null || a.isBefore(b) ? a : b;
+            private final Target target;
+            private final Service service;
+            private final Container old;
+            private Container replacement;
+            private String lastState;
+            private ActionState lastAction;
+
+            ContainerWatch(Target target, Service service, Container old) {
+                this.target = target;
+                this.service = service;
+                this.old = old;
+            }
+
+            Step look(Instant requested, Action action) {
+                if (action != null && action.state() != lastAction) {
+                    lastAction = action.state();
+                    listener.detail(target, old.name() + ": action " + action.stateLabel());
+                }
+                if (action != null && (action.state() == ActionState.FAILED
+                                       || action.state() == ActionState.CANCELED)) {
+                    return fail(target, old, requested, "the redeploy action ended " + action.stateLabel());
+                }
+                List<Container> namesakes = platform.containers(service).stream()
+                        .filter(c -> c.name().equals(old.name()) && c.state() != ContainerState.TERMINATED)
+                        .toList();
+                Container current = namesakes.stream().filter(c -> !c.id().equals(old.id())).findFirst()
+                        .orElse(namesakes.isEmpty() ? null : namesakes.get(0));
+                if (current != null && !(current.id() + current.stateLabel()).equals(lastState)) {
+                    lastState = current.id() + current.stateLabel();
+                    listener.stateChanged(target, current, current.stateLabel());
+                }
+                boolean actionDone = action != null && action.state() == ActionState.SUCCESS;
+                boolean isNew = current != null && (!current.id().equals(old.id()) || actionDone);
+                if (!isNew) {
+                    return null;
+                }
+                replacement = current;
+                if (current.state() == ContainerState.STOPPED) {
+                    return fail(target, current, requested, "the new container stopped");
+                }
+                if (current.state() != ContainerState.RUNNING || (action != null && !actionDone)) {
+                    return null;
+                }
+                Service now = service(target);
+                if (now == null) {
+                    return fail(target, current, requested, "the service disappeared during the redeploy");
+                }
+                return now.isFullyRunning() ? new Step(ServiceOutcome.REDEPLOYED, since(requested), null) : null;
+            }
+
+            String lastSeen() {
+                return (replacement == null ? old.name() + " not yet replaced" : replacement.name() + " "
+                                                                                 + replacement.stateLabel())
+                       + (lastAction == null ? "" : ", action " + lastAction.label());
+            }
+        }
     }
 
     private static Duration shortest(Duration a, Duration b) {
