@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Container;
@@ -210,6 +211,51 @@ class SwarmPlatformIT {
         assertThat(report.outcome()).isEqualTo(RunOutcome.INTERRUPTED);
         assertThat(report.services()).extracting(r -> r.outcome())
                 .containsExactly(ServiceOutcome.INTERRUPTED, ServiceOutcome.NOT_STARTED);
+    }
+
+    @Test
+    void isBackOnlyOnceTheNewTasksAreHealthy_whenTheImageHasAHealthcheck() throws Exception {
+        ObjectNode spec = swarm.httpd("zdd-it-health", 18500, 1);
+        ObjectNode container = (ObjectNode) spec.path("TaskTemplate").path("ContainerSpec");
+        ArrayNode command = (ArrayNode) container.path("Command");
+        // Healthy 6 s after start: far later than Swarm would otherwise call the update complete (about 3 s).
+        command.set(2, command.textNode("(sleep 6; touch /tmp/healthy) & " + command.get(2).asText()));
+        container.putObject("Healthcheck").put("Interval", 1_000_000_000L).put("Timeout", 1_000_000_000L)
+                .put("Retries", 30).putArray("Test").add("CMD-SHELL").add("test -e /tmp/healthy");
+        String id = swarm.create(spec, START);
+        List<String> healthWhenReady = new CopyOnWriteArrayList<>();
+        RolloutListener listener = new RolloutListener() {
+            @Override
+            public void ready(Target target, Container ignored, Duration took) {
+                for (JsonNode task : swarm.tasks(id)) {
+                    if ("running".equals(task.path("DesiredState").asText())) {
+                        String containerId = task.path("Status").path("ContainerStatus").path("ContainerID").asText();
+                        healthWhenReady.add(swarm.api.get("/containers/" + containerId + "/json")
+                                .path("State").path("Health").path("Status").asText());
+                    }
+                }
+            }
+        };
+
+        RolloutReport report = rollout().run(List.of("zdd-it-health"), QUICK, listener, new Cancellation());
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        assertThat(healthWhenReady).containsExactly("healthy");
+        assertThat(report.services().get(0).took()).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void redeploysAGlobalService_whoseTargetIsOneTaskPerNode() throws Exception {
+        ObjectNode spec = swarm.httpd("zdd-it-global", 18510, 1);
+        spec.remove("Mode");
+        spec.putObject("Mode").putObject("Global");
+        String id = swarm.create(spec, START);
+        assertThat(platform.service(id).target()).isEqualTo(1);
+
+        RolloutReport report = rollout().run(List.of(id), QUICK, events, new Cancellation());
+
+        assertThat(report.outcome()).as("%s", events).isEqualTo(RunOutcome.SUCCESS);
+        assertThat(swarm.inspect(id).path("Spec").path("TaskTemplate").path("ForceUpdate").asLong()).isEqualTo(1);
     }
 
     @Test
