@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * The Docker Engine API as JSON trees over docker-java's transport. Trees rather than typed models so that a
@@ -105,28 +107,36 @@ final class DockerApi implements AutoCloseable {
         } catch (IOException e) {
             // not JSON: show what came
         }
-        text = text.replaceAll("\\s+", " ").trim();
+        text = oneLine(text);
         return text.isEmpty() ? "(no message)" : text;
     }
 
     private PlatformException transport(String method, String path, Exception e) {
         Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause
-               && !(cause instanceof IOException)) {
+        while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof IOException)) {
             cause = cause.getCause();
         }
         if (cause instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
             return PlatformException.transport(method, path, "Docker " + method + " " + path
                                                              + " was interrupted", e);
         }
-        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        String detail = oneLine(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+        if (cause instanceof SSLException) {
+            return PlatformException.transport(method, path, "TLS with the Docker Engine at " + host + " failed ("
+                    + detail + "): check ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH, and that the engine's"
+                    + " certificate names this host", e);
+        }
         return PlatformException.transport(method, path, "cannot reach the Docker Engine at " + host + " ("
-                + detail.replaceAll("\\s+", " ").trim() + "): is dockerd running, and is DOCKER_HOST right?", e);
+                + detail + "): is dockerd running, and is DOCKER_HOST right?", e);
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s+", " ").trim();
     }
 
     static String query(Map<String, ?> filters) {
         try {
-            return java.net.URLEncoder.encode(JSON.writeValueAsString(filters), StandardCharsets.UTF_8);
+            return URLEncoder.encode(JSON.writeValueAsString(filters), StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }

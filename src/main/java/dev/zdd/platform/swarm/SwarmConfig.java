@@ -1,7 +1,9 @@
 package dev.zdd.platform.swarm;
 
 import dev.zdd.platform.PlatformException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -15,23 +17,28 @@ import java.util.Objects;
  * @param tlsVerify       speak TLS to a {@code tcp://} host and verify it against {@code certPath/ca.pem}, presenting
  *                        {@code cert.pem} + {@code key.pem}, as the docker CLI does with {@code DOCKER_TLS_VERIFY}
  * @param certPath        the folder with {@code ca.pem}, {@code cert.pem} and {@code key.pem}; used with TLS only
+ * @param insecureHttp    allow plain {@code tcp://} (no TLS) to a host that is not a loopback address, as
+ *                        {@code --insecure-http} allows plain http for the other platforms
  * @param connectTimeout  how long to wait for a connection
  * @param responseTimeout how long to wait for an answer to one request
  */
-public record SwarmConfig(URI dockerHost, boolean tlsVerify, Path certPath, Duration connectTimeout,
-                          Duration responseTimeout) {
+public record SwarmConfig(URI dockerHost, boolean tlsVerify, Path certPath, boolean insecureHttp,
+                          Duration connectTimeout, Duration responseTimeout) {
 
     /** Where the docker CLI looks when DOCKER_HOST is not set. */
     public static final URI DEFAULT_HOST = URI.create("unix:///var/run/docker.sock");
 
     public SwarmConfig {
         Objects.requireNonNull(dockerHost, "dockerHost");
+        if (tlsVerify) {
+            Objects.requireNonNull(certPath, "certPath is needed with tlsVerify");
+        }
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
         responseTimeout = responseTimeout == null ? Duration.ofSeconds(30) : responseTimeout;
     }
 
     public SwarmConfig(URI dockerHost, boolean tlsVerify, Path certPath) {
-        this(dockerHost, tlsVerify, certPath, null, null);
+        this(dockerHost, tlsVerify, certPath, false, null, null);
     }
 
     /**
@@ -52,9 +59,33 @@ public record SwarmConfig(URI dockerHost, boolean tlsVerify, Path certPath, Dura
         return new SwarmConfig(dockerHost, tlsVerify, certPath);
     }
 
-    /** The same settings with another host, e.g. from {@code --api-url}. */
+    /** The same settings with another host, e.g. from {@code --api-url} or {@code ZDD_API_URL}. */
     public SwarmConfig withDockerHost(URI host) {
-        return new SwarmConfig(parseHost(host.toString()), tlsVerify, certPath, connectTimeout, responseTimeout);
+        return new SwarmConfig(parseHost(host.toString()), tlsVerify, certPath, insecureHttp, connectTimeout,
+                responseTimeout);
+    }
+
+    /** The same settings, allowing plain TCP to a remote engine or not ({@code --insecure-http}). */
+    public SwarmConfig withInsecureHttp(boolean value) {
+        return new SwarmConfig(dockerHost, tlsVerify, certPath, value, connectTimeout, responseTimeout);
+    }
+
+    /** Plain TCP to an engine that is not on this machine: anyone on the path could take the engine over. */
+    boolean isPlainRemoteTcp() {
+        if (!"tcp".equalsIgnoreCase(dockerHost.getScheme()) || tlsVerify) {
+            return false;
+        }
+        String host = dockerHost.getHost();
+        if (host.equalsIgnoreCase("localhost")) {
+            return false;
+        }
+        // Only IP literals are looked at (no DNS): a name could resolve anywhere tomorrow.
+        boolean literal = host.startsWith("[") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        try {
+            return !(literal && InetAddress.getByName(host).isLoopbackAddress());
+        } catch (UnknownHostException e) {
+            return true;
+        }
     }
 
     /**

@@ -37,8 +37,17 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     private final SwarmConfig config;
     private final DockerApi api;
 
-    /** Connects lazily: nothing is sent until the first call. */
+    /**
+     * Connects lazily: nothing is sent until the first call. Refuses first, with a {@link PlatformException} of
+     * kind CONFIGURATION: plain {@code tcp://} to a host that is not a loopback address unless
+     * {@link SwarmConfig#insecureHttp()}, and TLS files that can't be read.
+     */
     public SwarmPlatform(SwarmConfig config) {
+        if (config.isPlainRemoteTcp() && !config.insecureHttp()) {
+            throw PlatformException.configuration("refusing plain TCP to the Docker Engine at "
+                    + config.dockerHost() + ": without TLS anyone on the way could take the engine over; set"
+                    + " DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or pass --insecure-http");
+        }
         this.config = config;
         this.api = new DockerApi(config);
     }
@@ -47,7 +56,8 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     public List<Service> services() {
         JsonNode services = api.get("/services");
         Map<String, List<JsonNode>> tasksByService = new HashMap<>();
-        for (JsonNode task : api.get("/tasks")) {
+        // A service's state needs only the tasks Swarm wants running; the rest is history (5 per slot).
+        for (JsonNode task : api.get("/tasks?filters=" + DockerApi.query(Map.of("desired-state", List.of("running"))))) {
             tasksByService.computeIfAbsent(task.path("ServiceID").asText(), k -> new ArrayList<>()).add(task);
         }
         List<Service> result = new ArrayList<>();

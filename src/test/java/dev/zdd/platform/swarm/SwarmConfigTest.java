@@ -59,4 +59,24 @@ class SwarmConfigTest {
                             e -> assertThat(e.kind()).isEqualTo(PlatformException.Kind.CONFIGURATION));
         }
     }
+
+    @Test
+    void plainTcpIsRefusedForARemoteEngine_unlessInsecureHttpOrTls() {
+        for (String host : new String[] {"tcp://10.0.0.5:2375", "tcp://docker.example:2375", "tcp://127.example:2375"}) {
+            SwarmConfig config = new SwarmConfig(URI.create(host), false, null);
+            assertThat(config.isPlainRemoteTcp()).as(host).isTrue();
+            assertThatThrownBy(() -> new SwarmPlatform(config)).as(host)
+                    .isInstanceOfSatisfying(PlatformException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(PlatformException.Kind.CONFIGURATION);
+                        assertThat(e.getMessage()).contains("DOCKER_TLS_VERIFY", "--insecure-http");
+                    });
+            new SwarmPlatform(config.withInsecureHttp(true)).close();
+        }
+        for (String host : new String[] {"tcp://127.0.0.1:2375", "tcp://localhost:2375", "tcp://[::1]:2375",
+                                         "unix:///var/run/docker.sock"}) {
+            assertThat(new SwarmConfig(URI.create(host), false, null).isPlainRemoteTcp()).as(host).isFalse();
+        }
+        assertThat(new SwarmConfig(URI.create("tcp://10.0.0.5:2376"), true, Path.of("/certs")).isPlainRemoteTcp())
+                .isFalse();
+    }
 }
