@@ -1,0 +1,129 @@
+package dev.zdd.cli;
+
+import dev.zdd.platform.Platform;
+import dev.zdd.rollout.Cancellation;
+import dev.zdd.rollout.Rollout;
+import dev.zdd.rollout.RolloutReport;
+import dev.zdd.rollout.RolloutSettings;
+import dev.zdd.rollout.RunOutcome;
+import dev.zdd.rollout.ServiceOutcome;
+import dev.zdd.rollout.ServiceReport;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code zdd redeploy SERVICE...}: parse, build the settings, run the engine, render. */
+@Command(name = "redeploy", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Redeploys the services one after another, in the order given, so that some of them always serve.")
+final class RedeployCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "SERVICE",
+            description = "A service name, NAME.STACK, or a full uuid. Terminated services are never candidates.")
+    List<String> services;
+
+    @Option(names = "--drain-delay", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "After a service is back, wait this long before touching the next (default ${DEFAULT-VALUE}).")
+    Duration drainDelay;
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Longest gap between two looks at a service while waiting (default ${DEFAULT-VALUE}).")
+    Duration pollInterval;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long one service may take to come back (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the whole run may take (default none).")
+    Duration deadline;
+
+    @Option(names = "--force", description = "Start even when a target is not fully Running.")
+    boolean force;
+
+    @Option(names = "--no-reuse-volumes", description = "Pass reuse_volumes=false to the platform.")
+    boolean noReuseVolumes;
+
+    @Option(names = "--dry-run",
+            description = "Resolve, run the preflight and print the plan, with read-only calls only.")
+    boolean dryRun;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (NDJSON on stdout; default ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Mixin
+    Diagnostics diagnostics;
+
+    @Mixin
+    PlatformOptions platformOptions;
+
+    private final Environment env;
+    private final Secrets secrets;
+
+    RedeployCommand(Environment env, Secrets secrets) {
+        this.env = env;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine command = spec.commandLine();
+        diagnostics.apply(command);
+        RolloutSettings settings = settings();
+        Renderer renderer = output == OutputFormat.JSON
+                ? new JsonRenderer(command.getOut(), env.clock())
+                : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun);
+        Cancellation cancellation = new Cancellation();
+        RolloutReport report;
+        try (Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request)) {
+            report = run(settings, renderer, cancellation);
+        }
+        int exitCode = ExitCodes.of(report);
+        if (report.cause() != null) {
+            ErrorHandler.report(command.getErr(), report.cause(), diagnostics.tracesErrors());
+        }
+        renderer.summary(report, exitCode);
+        return exitCode;
+    }
+
+    private RolloutReport run(RolloutSettings settings, Renderer renderer, Cancellation cancellation) {
+        try {
+            Platform platform = env.platforms().open(platformOptions.resolve(spec.commandLine(), env, secrets));
+            return new Rollout(platform, env.clock(), env.sleeper()).run(services, settings, renderer, cancellation);
+        } catch (ParameterException usage) {
+            throw usage;
+        } catch (RuntimeException failure) {
+            // The platform could not be opened, or the engine broke its promise not to throw: still end with
+            // a summary, which says that nothing is known to have been redeployed.
+            List<ServiceReport> notStarted = services.stream()
+                    .map(s -> new ServiceReport(s, null, ServiceOutcome.NOT_STARTED, Duration.ZERO, null)).toList();
+            return new RolloutReport(RunOutcome.FAILED, notStarted, failure);
+        }
+    }
+
+    private RolloutSettings settings() {
+        requirePositive("--poll-interval", pollInterval);
+        requirePositive("--timeout", timeout);
+        if (deadline != null) {
+            requirePositive("--deadline", deadline);
+        }
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun);
+    }
+
+    private void requirePositive(String option, Duration value) {
+        if (value.isZero()) {
+            throw new ParameterException(spec.commandLine(), option + " must be longer than 0");
+        }
+    }
+}
