@@ -85,9 +85,12 @@ final class RedeployCommand implements Callable<Integer> {
                 ? new JsonRenderer(command.getOut(), env.clock())
                 : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun);
         Cancellation cancellation = new Cancellation();
+        Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request);
         RolloutReport report;
-        try (Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request)) {
+        try {
             report = run(settings, renderer, cancellation);
+        } finally {
+            signals.close();
         }
         int exitCode = ExitCodes.of(report);
         if (report.cause() != null) {
