@@ -1,5 +1,7 @@
 package dev.zdd.cli;
 
+import dev.zdd.probe.HttpReadinessCheck;
+import dev.zdd.rollout.ReadinessCheck;
 import dev.zdd.time.Sleeper;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +35,11 @@ public record Environment(Map<String, String> variables, Path home, Clock clock,
     public static Environment system() {
         return new Environment(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
                 Sleeper.SYSTEM, PlatformFactory.STANDARD, new SignalInterrupts());
+    }
+
+    /** Readiness over HTTP, napping on this environment's clock and sleeper. */
+    public ReadinessCheck readinessCheck() {
+        return new HttpReadinessCheck(clock, sleeper, HttpReadinessCheck.DEFAULT_INTERVAL);
     }
 
     /** The variable's value, or null when it is unset or blank (an empty export means "not set" to users). */

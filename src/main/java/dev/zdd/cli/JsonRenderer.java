@@ -1,5 +1,6 @@
 package dev.zdd.cli;
 
+import dev.zdd.time.Durations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -8,7 +8,10 @@ import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.ServiceOutcome;
 import dev.zdd.rollout.ServiceReport;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -47,6 +50,25 @@ final class RedeployCommand implements Callable<Integer> {
     @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long the whole run may take (default none).")
     Duration deadline;
+
+    @Option(names = "--per-container",
+            description = "Redeploy the containers of each service one at a time, with the same readiness wait and"
+                          + " drain delay between containers.")
+    boolean perContainer;
+
+    @Option(names = "--ready-path", paramLabel = "PATH",
+            description = "After a container is Running, GET its published HTTP endpoint + PATH until it answers"
+                          + " 2xx --ready-successes times in a row.")
+    String readyPath;
+
+    @Option(names = "--ready-url", paramLabel = "URL",
+            description = "After a service (or container) is Running, GET this URL until it answers 2xx"
+                          + " --ready-successes times in a row; repeatable.")
+    List<String> readyUrls = new ArrayList<>();
+
+    @Option(names = "--ready-successes", paramLabel = "N", defaultValue = "3",
+            description = "Consecutive successes that make a readiness check pass (default ${DEFAULT-VALUE}).")
+    int readySuccesses;
 
     @Option(names = "--force", description = "Start even when a target is not fully Running.")
     boolean force;
@@ -103,7 +125,8 @@ final class RedeployCommand implements Callable<Integer> {
     private RolloutReport run(RolloutSettings settings, Renderer renderer, Cancellation cancellation) {
         try {
             Platform platform = env.platforms().open(platformOptions.resolve(spec.commandLine(), env, secrets));
-            return new Rollout(platform, env.clock(), env.sleeper()).run(services, settings, renderer, cancellation);
+            return new Rollout(platform, env.clock(), env.sleeper(), env.readinessCheck())
+                    .run(services, settings, renderer, cancellation);
         } catch (ParameterException usage) {
             throw usage;
         } catch (RuntimeException failure) {
@@ -121,7 +144,32 @@ final class RedeployCommand implements Callable<Integer> {
         if (deadline != null) {
             requirePositive("--deadline", deadline);
         }
-        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun);
+        if (readySuccesses < 1) {
+            throw new ParameterException(spec.commandLine(), "--ready-successes must be at least 1, not "
+                                                             + readySuccesses);
+        }
+        if (readyPath != null && readyPath.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--ready-path must not be empty (use / for the root)");
+        }
+        RolloutSettings.Readiness readiness = new RolloutSettings.Readiness(readyPath,
+                readyUrls.stream().map(url -> httpUrl("--ready-url", url)).toList(), readySuccesses);
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun,
+                perContainer, readiness);
+    }
+
+    /** An absolute http(s) URL, or a usage error that names the option and the value. */
+    private URI httpUrl(String option, String value) {
+        try {
+            URI uri = new URI(value);
+            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below, in the same words as any other bad value
+        }
+        throw new ParameterException(spec.commandLine(),
+                "invalid value for " + option + ": '" + value + "' is not an http:// or https:// URL");
     }
 
     private void requirePositive(String option, Duration value) {

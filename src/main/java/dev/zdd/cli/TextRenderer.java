@@ -1,5 +1,6 @@
 package dev.zdd.cli;
 
+import dev.zdd.time.Durations;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.Service;
 import dev.zdd.rollout.RolloutReport;

@@ -1,5 +1,6 @@
 package dev.zdd.cli;
 
+import dev.zdd.time.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

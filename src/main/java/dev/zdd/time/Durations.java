@@ -1,16 +1,16 @@
-package dev.zdd.cli;
+package dev.zdd.time;
 
 import java.time.Duration;
 import java.util.Locale;
 
 /** Durations as people read them: {@code 500ms}, {@code 12.3s}, {@code 2m}, {@code 1h30m}. */
-final class Durations {
+public final class Durations {
 
     private Durations() {
     }
 
     /** A measured duration: tenths of a second below a minute, then whole minutes and seconds. */
-    static String measured(Duration duration) {
+    public static String measured(Duration duration) {
         if (duration.compareTo(Duration.ofMinutes(1)) < 0) {
             return String.format(Locale.ROOT, "%.1fs", seconds(duration));
         }
@@ -18,7 +18,7 @@ final class Durations {
     }
 
     /** A configured duration, in the units it was most likely given in. */
-    static String setting(Duration duration) {
+    public static String setting(Duration duration) {
         if (duration.isZero()) {
             return "0s";
         }
@@ -35,7 +35,7 @@ final class Durations {
     }
 
     /** Seconds with millisecond precision, as JSON carries them. */
-    static double seconds(Duration duration) {
+    public static double seconds(Duration duration) {
         return duration.toMillis() / 1000.0;
     }
 
