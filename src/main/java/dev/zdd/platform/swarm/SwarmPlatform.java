@@ -27,12 +27,18 @@ import java.util.Map;
  * not change that config. The action of a redeploy is that update, identified by the service and the ForceUpdate
  * value zdd set ({@code <service id>/force-update/<n>}); see {@link SwarmStates#action} for what counts as done.
  *
+ * <p>Unlike {@code docker service update --force}, the image reference is sent back as it is: the docker CLI
+ * also asks the registry for the tag's current digest, which zdd does not (yet) do, so a tag pinned to a digest
+ * in the spec restarts on that same digest.
+ *
  * <p>Swarm has no per-container redeploy, and no volumes to reuse or not: a task's mounts come from the spec.
  */
 public final class SwarmPlatform implements Platform, AutoCloseable {
 
     static final String STACK_LABEL = "com.docker.stack.namespace";
     private static final String ACTION_MARK = "/force-update/";
+    private static final String WANTED_TASKS = "/tasks?filters="
+                                               + DockerApi.query(Map.of("desired-state", List.of("running")));
 
     private final SwarmConfig config;
     private final DockerApi api;
@@ -57,7 +63,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         JsonNode services = api.get("/services");
         Map<String, List<JsonNode>> tasksByService = new HashMap<>();
         // A service's state needs only the tasks Swarm wants running; the rest is history (5 per slot).
-        for (JsonNode task : api.get("/tasks?filters=" + DockerApi.query(Map.of("desired-state", List.of("running"))))) {
+        for (JsonNode task : api.get(WANTED_TASKS)) {
             tasksByService.computeIfAbsent(task.path("ServiceID").asText(), k -> new ArrayList<>()).add(task);
         }
         List<Service> result = new ArrayList<>();
