@@ -8,6 +8,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.zdd.Version;
 import dev.zdd.platform.PlatformException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +63,7 @@ final class DockerApi implements AutoCloseable {
 
     private JsonNode call(Request.Method method, String path, JsonNode body) {
         Request.Builder request = Request.builder().method(method).path(path)
-                .putHeader("Accept", "application/json");
+                .putHeader("Accept", "application/json").putHeader("User-Agent", Version.userAgent());
         if (body != null) {
             try {
                 request.bodyBytes(JSON.writeValueAsBytes(body)).putHeader("Content-Type", "application/json");
