@@ -1,5 +1,6 @@
 package dev.zdd.rollout;
 
+import dev.zdd.time.Durations;
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Container;
@@ -413,8 +414,8 @@ public final class Rollout {
 
         private String timeoutReason(Instant stepDeadline) {
             return runDeadline != null && runDeadline.equals(stepDeadline)
-                    ? "the run's deadline (--deadline " + Durations.format(settings.deadline()) + ") passed"
-                    : "not back within --timeout " + Durations.format(settings.timeout());
+                    ? "the run's deadline (--deadline " + Durations.setting(settings.deadline()) + ") passed"
+                    : "not back within --timeout " + Durations.setting(settings.timeout());
         }
 
         private Action action(Redeployment redeployment) {
