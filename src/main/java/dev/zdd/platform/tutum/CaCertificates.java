@@ -4,6 +4,7 @@ import dev.zdd.platform.PlatformException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -53,8 +54,10 @@ record CaCertificates(SSLContext context, X509TrustManager trustManager) {
                                                       + " with one or more -----BEGIN CERTIFICATE----- blocks");
             }
             return certificates;
+        } catch (NoSuchFileException e) {
+            throw PlatformException.configuration("--ca-cert " + file + " does not exist");
         } catch (IOException e) {
-            throw PlatformException.configuration("--ca-cert " + file + ": can't read it (" + e + ")");
+            throw PlatformException.configuration("--ca-cert " + file + ": can't read it (" + e.getMessage() + ")");
         } catch (GeneralSecurityException e) {
             throw PlatformException.configuration("--ca-cert " + file + " is not a PEM certificate file ("
                                                   + e.getMessage() + ")");
