@@ -275,12 +275,14 @@ public final class Rollout {
                     return new Step(ServiceOutcome.INTERRUPTED, since(started), "interrupted");
                 }
                 Container old = containers.get(j);
+                Instant requested = clock.instant();
+                Instant stepDeadline = stepDeadline(requested); // bounds the re-check's retries too
                 Optional<Service> fresh = recheck(target, old);
                 if (fresh.isEmpty()) {
                     return new Step(ServiceOutcome.FAILED, since(started),
                             "no longer fully Running before " + old.name());
                 }
-                Step step = redeployContainer(target, fresh.get(), old);
+                Step step = redeployContainer(target, fresh.get(), old, requested, stepDeadline);
                 if (!step.succeeded()) {
                     return new Step(step.outcome(), since(started), old.name() + ": " + step.reason());
                 }
@@ -299,9 +301,8 @@ public final class Rollout {
             return new Step(ServiceOutcome.REDEPLOYED, took, null);
         }
 
-        private Step redeployContainer(Target target, Service service, Container old) {
-            Instant requested = clock.instant();
-            Instant stepDeadline = stepDeadline(requested);
+        private Step redeployContainer(Target target, Service service, Container old, Instant requested,
+                                       Instant stepDeadline) {
             Redeployment redeployment = platform.redeploy(old, settings.reuseVolumes());
             listener.redeploying(target, old);
             ContainerWatch watch = new ContainerWatch(target, service, old);
