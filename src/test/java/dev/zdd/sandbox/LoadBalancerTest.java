@@ -36,7 +36,7 @@ class LoadBalancerTest {
     @Test
     void healthChecksTakeARedeployedContainerOutAndBackWithoutAFailedRequest() throws Exception {
         try (Sandbox sandbox = Sandbox.builder().services(List.of("web-1", "web-2"))
-                .bootTime(Duration.ofMillis(400)).warmup(Duration.ofMillis(300))
+                .bootTime(Duration.ofMillis(600)).warmup(Duration.ofMillis(300))
                 .healthCheck(new HealthCheck(Duration.ofMillis(50), 2, 2)).build().start()) {
             ApiClient api = new ApiClient(sandbox);
             String action = api.post(api.service("web-1").path("resource_uri").asText() + "redeploy/")
