@@ -1,6 +1,8 @@
 package dev.zdd.rollout;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,9 +15,36 @@ import java.util.Objects;
  * @param force        start even when a target is not fully Running (resolution is still checked)
  * @param reuseVolumes pass the platform's reuse-volumes flag (Tutum's {@code reuse_volumes})
  * @param dryRun       resolve, check and plan with read-only calls; redeploy nothing
+ * @param perContainer redeploy the containers of each service one at a time
+ * @param readiness    what "ready" means beyond Running
  */
 public record RolloutSettings(Duration drainDelay, Duration pollInterval, Duration timeout, Duration deadline,
-                              boolean force, boolean reuseVolumes, boolean dryRun) {
+                              boolean force, boolean reuseVolumes, boolean dryRun, boolean perContainer,
+                              Readiness readiness) {
+
+    /**
+     * HTTP checks that must pass after a service (or container) is Running.
+     *
+     * @param path      GET each redeployed container's published HTTP endpoint + this path, or null
+     * @param urls      GET each of these after each service (or container) is Running
+     * @param successes consecutive 2xx answers that make a check pass
+     */
+    public record Readiness(String path, List<URI> urls, int successes) {
+
+        public static final int DEFAULT_SUCCESSES = 3;
+        public static final Readiness NONE = new Readiness(null, List.of(), DEFAULT_SUCCESSES);
+
+        public Readiness {
+            urls = urls == null ? List.of() : List.copyOf(urls);
+            if (successes < 1) {
+                throw new IllegalArgumentException("successes must be at least 1");
+            }
+        }
+
+        public boolean isNone() {
+            return path == null && urls.isEmpty();
+        }
+    }
 
     public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -29,6 +58,12 @@ public record RolloutSettings(Duration drainDelay, Duration pollInterval, Durati
                 || timeout.isNegative() || timeout.isZero() || (deadline != null && deadline.isNegative())) {
             throw new IllegalArgumentException("durations must be positive");
         }
+        readiness = readiness == null ? Readiness.NONE : readiness;
+    }
+
+    public RolloutSettings(Duration drainDelay, Duration pollInterval, Duration timeout, Duration deadline,
+                           boolean force, boolean reuseVolumes, boolean dryRun) {
+        this(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, dryRun, false, Readiness.NONE);
     }
 
     /** The contract's defaults. */
@@ -38,30 +73,47 @@ public record RolloutSettings(Duration drainDelay, Duration pollInterval, Durati
     }
 
     public RolloutSettings withDrainDelay(Duration value) {
-        return new RolloutSettings(value, pollInterval, timeout, deadline, force, reuseVolumes, dryRun);
+        return new RolloutSettings(value, pollInterval, timeout, deadline, force, reuseVolumes, dryRun,
+                perContainer, readiness);
     }
 
     public RolloutSettings withPollInterval(Duration value) {
-        return new RolloutSettings(drainDelay, value, timeout, deadline, force, reuseVolumes, dryRun);
+        return new RolloutSettings(drainDelay, value, timeout, deadline, force, reuseVolumes, dryRun,
+                perContainer, readiness);
     }
 
     public RolloutSettings withTimeout(Duration value) {
-        return new RolloutSettings(drainDelay, pollInterval, value, deadline, force, reuseVolumes, dryRun);
+        return new RolloutSettings(drainDelay, pollInterval, value, deadline, force, reuseVolumes, dryRun,
+                perContainer, readiness);
     }
 
     public RolloutSettings withDeadline(Duration value) {
-        return new RolloutSettings(drainDelay, pollInterval, timeout, value, force, reuseVolumes, dryRun);
+        return new RolloutSettings(drainDelay, pollInterval, timeout, value, force, reuseVolumes, dryRun,
+                perContainer, readiness);
     }
 
     public RolloutSettings withForce(boolean value) {
-        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, value, reuseVolumes, dryRun);
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, value, reuseVolumes, dryRun,
+                perContainer, readiness);
     }
 
     public RolloutSettings withReuseVolumes(boolean value) {
-        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, value, dryRun);
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, value, dryRun,
+                perContainer, readiness);
     }
 
     public RolloutSettings withDryRun(boolean value) {
-        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, value);
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, value,
+                perContainer, readiness);
+    }
+
+    public RolloutSettings withPerContainer(boolean value) {
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, dryRun,
+                value, readiness);
+    }
+
+    public RolloutSettings withReadiness(Readiness value) {
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, dryRun,
+                perContainer, value);
     }
 }

@@ -1,5 +1,6 @@
 package dev.zdd.platform;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,14 @@ public final class InMemoryPlatform implements Platform {
     public record Frame(Duration after, ServiceState state, int running, ActionState action, boolean replaced) {
     }
 
+    /** What a redeployed container looks like from {@code after} on; {@code newId}: a new object replaced it. */
+    public record ContainerFrame(Duration after, ContainerState state, ActionState action, boolean newId) {
+    }
+
+    /** One container redeploy in progress or done. */
+    private record ContainerRedeploy(Container old, Instant at, String actionId) {
+    }
+
     private final Clock clock;
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<String, List<Frame>> scripts = new LinkedHashMap<>();
@@ -29,6 +38,10 @@ public final class InMemoryPlatform implements Platform {
     private final Map<String, String> actionToService = new LinkedHashMap<>();
     private final Map<String, RuntimeException> failOnRedeploy = new LinkedHashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Container>> containers = new LinkedHashMap<>();
+    private final Map<String, List<ContainerFrame>> containerScripts = new LinkedHashMap<>();
+    private final Map<String, ContainerRedeploy> containerRedeploys = new LinkedHashMap<>();
+    private int nextPort = 10_000;
     private boolean withActions = true;
 
     public InMemoryPlatform(Clock clock) {
@@ -41,7 +54,33 @@ public final class InMemoryPlatform implements Platform {
         Service service = new Service(id, name, stack, state, state.label(), running, target,
                 List.of(id + "-c1"));
         services.put(id, service);
+        List<Container> own = new ArrayList<>();
+        for (int n = 1; n <= target; n++) {
+            own.add(new Container(id + "-container-" + n, name + "-" + n, id, ContainerState.RUNNING, null,
+                    List.of(URI.create("http://127.0.0.1:" + nextPort++ + "/"))));
+        }
+        containers.put(id, own);
         return service;
+    }
+
+    /** Replaces a service's containers, e.g. with ones that publish no HTTP port. */
+    public void setContainers(Service service, List<Container> list) {
+        containers.put(service.id(), new ArrayList<>(list));
+    }
+
+    /** The frames every container redeploy of this service goes through. */
+    public InMemoryPlatform containerScript(Service service, ContainerFrame... frames) {
+        List<ContainerFrame> list = new ArrayList<>(List.of(frames));
+        list.sort(Comparator.comparing(ContainerFrame::after));
+        containerScripts.put(service.id(), list);
+        return this;
+    }
+
+    /** The usual container redeploy: a new object Starting at once, Running after {@code took}. */
+    public InMemoryPlatform healthyContainers(Service service, Duration took) {
+        return containerScript(service,
+                new ContainerFrame(Duration.ZERO, ContainerState.STARTING, ActionState.IN_PROGRESS, true),
+                new ContainerFrame(took, ContainerState.RUNNING, ActionState.SUCCESS, true));
     }
 
     /** Adds a running service with one container. */
@@ -127,23 +166,62 @@ public final class InMemoryPlatform implements Platform {
     public synchronized Action action(String actionId) {
         String serviceId = actionToService.get(actionId);
         calls.add("action " + services.get(serviceId).name());
+        ContainerRedeploy containerRedeploy = containerRedeploys.values().stream()
+                .filter(r -> r.actionId().equals(actionId)).findFirst().orElse(null);
+        if (containerRedeploy != null) {
+            ContainerFrame frame = containerFrame(containerRedeploy.old().name(), serviceId);
+            return new Action(actionId, frame == null ? ActionState.PENDING : frame.action());
+        }
         Frame frame = frame(serviceId);
         return new Action(actionId, frame == null ? ActionState.PENDING : frame.action());
     }
 
     @Override
-    public List<Container> containers(Service service) {
-        throw new UnsupportedOperationException("containers");
+    public synchronized List<Container> containers(Service service) {
+        calls.add("containers " + service.name());
+        return containers.getOrDefault(service.id(), List.of()).stream().map(this::current).toList();
     }
 
     @Override
-    public Container container(String id) {
-        throw new UnsupportedOperationException("container");
+    public synchronized Container container(String id) {
+        return containers.values().stream().flatMap(List::stream).filter(c -> c.id().equals(id))
+                .map(this::current).findFirst()
+                .orElseThrow(() -> PlatformException.status("GET", "/api/v1/container/" + id + "/", 404, "gone"));
     }
 
     @Override
-    public Redeployment redeploy(Container container, boolean reuseVolumes) {
-        throw new UnsupportedOperationException("container redeploy");
+    public synchronized Redeployment redeploy(Container container, boolean reuseVolumes) {
+        calls.add("redeploy container " + container.name());
+        String actionId = "/api/v1/action/" + UUID.randomUUID() + "/";
+        containerRedeploys.put(container.name(), new ContainerRedeploy(container, clock.instant(), actionId));
+        actionToService.put(actionId, container.serviceId());
+        return new Redeployment(withActions ? actionId : null);
+    }
+
+    /** The container as it looks now, after any redeploy of it. */
+    private Container current(Container stored) {
+        ContainerFrame frame = containerFrame(stored.name(), stored.serviceId());
+        if (frame == null) {
+            return stored;
+        }
+        String id = frame.newId() ? stored.id() + "-new" : stored.id();
+        return new Container(id, stored.name(), stored.serviceId(), frame.state(), null, stored.httpEndpoints());
+    }
+
+    private ContainerFrame containerFrame(String name, String serviceId) {
+        ContainerRedeploy redeploy = containerRedeploys.get(name);
+        List<ContainerFrame> frames = containerScripts.get(serviceId);
+        if (redeploy == null || frames == null) {
+            return null;
+        }
+        Duration since = Duration.between(redeploy.at(), clock.instant());
+        ContainerFrame current = null;
+        for (ContainerFrame frame : frames) {
+            if (frame.after().compareTo(since) <= 0) {
+                current = frame;
+            }
+        }
+        return current;
     }
 
     @Override

@@ -1,0 +1,27 @@
+package dev.zdd.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+
+/** Hands the commands their collaborators, so that no command builds one inside {@code call()}. */
+final class CommandFactory implements IFactory {
+
+    private final Environment env;
+    private final Secrets secrets;
+
+    CommandFactory(Environment env, Secrets secrets) {
+        this.env = env;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+        if (type == RedeployCommand.class) {
+            return type.cast(new RedeployCommand(env, secrets));
+        }
+        if (type == ServicesCommand.class) {
+            return type.cast(new ServicesCommand(env, secrets));
+        }
+        return CommandLine.defaultFactory().create(type);
+    }
+}

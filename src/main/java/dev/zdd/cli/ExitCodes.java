@@ -1,0 +1,54 @@
+package dev.zdd.cli;
+
+import dev.zdd.platform.PlatformException;
+import dev.zdd.rollout.DuplicateTargetException;
+import dev.zdd.rollout.PreflightException;
+import dev.zdd.rollout.ResolutionException;
+import dev.zdd.rollout.RolloutReport;
+import dev.zdd.rollout.RunOutcome;
+import picocli.CommandLine.ParameterException;
+
+/** The one place that decides the exit code, from the contract's table. */
+final class ExitCodes {
+
+    static final int SUCCESS = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final int RESOLUTION = 3;
+    static final int PREFLIGHT = 4;
+    static final int PLATFORM = 5;
+    static final int INTERRUPTED = 130;
+
+    private ExitCodes() {
+    }
+
+    static int of(RolloutReport report) {
+        if (report.outcome() == RunOutcome.INTERRUPTED) {
+            return INTERRUPTED;
+        }
+        if (report.cause() != null) {
+            return of(report.cause());
+        }
+        return switch (report.outcome()) {
+            case SUCCESS -> SUCCESS;
+            case REFUSED -> PREFLIGHT;
+            case FAILED, TIMED_OUT, INTERRUPTED -> FAILED;
+        };
+    }
+
+    static int of(Throwable failure) {
+        if (failure instanceof ParameterException || failure instanceof DuplicateTargetException) {
+            return USAGE;
+        }
+        if (failure instanceof ResolutionException) {
+            return RESOLUTION;
+        }
+        if (failure instanceof PreflightException) {
+            return PREFLIGHT;
+        }
+        if (failure instanceof PlatformException platform) {
+            return platform.kind() == PlatformException.Kind.CONFIGURATION ? USAGE : PLATFORM;
+        }
+        return FAILED;
+    }
+}

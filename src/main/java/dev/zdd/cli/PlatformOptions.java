@@ -1,0 +1,114 @@
+package dev.zdd.cli;
+
+import dev.zdd.platform.tutum.TutumConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options that choose the platform and the credentials, shared by every command that talks to one.
+ * Environment fallbacks are resolved here rather than with picocli's {@code ${env:...}} defaults, so that help
+ * never shows a variable's value and tests can inject the environment.
+ */
+public final class PlatformOptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformOptions.class);
+
+    @Option(names = "--platform", paramLabel = "NAME",
+            description = "tutum, dockercloud or swarm (env ZDD_PLATFORM; default tutum).")
+    PlatformName platform;
+
+    @Option(names = "--api-url", paramLabel = "URL",
+            description = "Where the platform's API is (env ZDD_API_URL, then TUTUM_REST_HOST or DOCKERCLOUD_REST_HOST; "
+                          + "default https://dashboard.tutum.co or https://cloud.docker.com).")
+    String apiUrl;
+
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "Docker Cloud organisation namespace (env DOCKERCLOUD_NAMESPACE; default the user's own).")
+    String namespace;
+
+    @Option(names = "--user", paramLabel = "NAME", description = "Account name (env TUTUM_USER or DOCKERCLOUD_USER).")
+    String user;
+
+    @Option(names = "--apikey-file", paramLabel = "FILE",
+            description = "File that holds the API key (or env TUTUM_APIKEY or DOCKERCLOUD_APIKEY with the key itself). "
+                          + "TUTUM_AUTH or DOCKERCLOUD_AUTH, a complete Authorization value, wins over user and key; "
+                          + "~/.tutum ([auth] user + apikey, or basic_auth) is read when nothing else gives credentials.")
+    Path apikeyFile;
+
+    @Option(names = "--insecure-http",
+            description = "Allow a plain http:// API URL to a host that is not a loopback address.")
+    boolean insecureHttp;
+
+    /**
+     * Resolves options, environment and {@code ~/.tutum} into a connection. Throws a usage error for bad option
+     * or variable values, and a credentials {@link dev.zdd.platform.PlatformException} when none are found.
+     */
+    Connection resolve(CommandLine command, Environment env, Secrets secrets) {
+        PlatformName name = platformName(command, env);
+        if (name == PlatformName.SWARM) {
+            throw new ParameterException(command,
+                    "--platform swarm is not available in this version of zdd; it comes in a later one");
+        }
+        if (name != PlatformName.DOCKERCLOUD && namespace != null) {
+            throw new ParameterException(command, "--namespace applies only to --platform dockercloud");
+        }
+        URI url = apiUrl(command, env, name);
+        Credentials.Found credentials = new Credentials(env, secrets, name).resolve(user, apikeyFile);
+        LOG.info("{} at {}, credentials from {}", name, url, credentials.source());
+        String ns = name == PlatformName.DOCKERCLOUD
+                ? (namespace != null ? namespace : env.variable("DOCKERCLOUD_NAMESPACE")) : null;
+        return new Connection(name, url, ns, credentials.authorization(), credentials.source(), insecureHttp);
+    }
+
+    private PlatformName platformName(CommandLine command, Environment env) {
+        if (platform != null) {
+            return platform;
+        }
+        String value = env.variable("ZDD_PLATFORM");
+        if (value == null) {
+            return PlatformName.TUTUM;
+        }
+        try {
+            return PlatformName.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command,
+                    "ZDD_PLATFORM: '" + value + "' is not a platform: use tutum, dockercloud or swarm");
+        }
+    }
+
+    private URI apiUrl(CommandLine command, Environment env, PlatformName name) {
+        String hostVariable = name == PlatformName.DOCKERCLOUD ? "DOCKERCLOUD_REST_HOST" : "TUTUM_REST_HOST";
+        String source;
+        String value;
+        if (apiUrl != null) {
+            source = "--api-url";
+            value = apiUrl;
+        } else if (env.variable("ZDD_API_URL") != null) {
+            source = "ZDD_API_URL";
+            value = env.variable("ZDD_API_URL");
+        } else if (env.variable(hostVariable) != null) {
+            source = hostVariable;
+            value = env.variable(hostVariable);
+        } else {
+            return (name == PlatformName.DOCKERCLOUD ? TutumConfig.Flavor.DOCKERCLOUD : TutumConfig.Flavor.TUTUM)
+                    .defaultUrl();
+        }
+        try {
+            URI uri = new URI(value.strip().replaceAll("/+$", ""));
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // the message below says what is wanted
+        }
+        throw new ParameterException(command, source + ": '" + value + "' is not an http:// or https:// URL");
+    }
+}

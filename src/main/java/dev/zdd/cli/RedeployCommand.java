@@ -1,0 +1,180 @@
+package dev.zdd.cli;
+
+import dev.zdd.platform.Platform;
+import dev.zdd.rollout.Cancellation;
+import dev.zdd.rollout.Rollout;
+import dev.zdd.rollout.RolloutReport;
+import dev.zdd.rollout.RolloutSettings;
+import dev.zdd.rollout.RunOutcome;
+import dev.zdd.rollout.ServiceOutcome;
+import dev.zdd.rollout.ServiceReport;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code zdd redeploy SERVICE...}: parse, build the settings, run the engine, render. */
+@Command(name = "redeploy", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Redeploys the services one after another, in the order given, so that some of them always serve.")
+final class RedeployCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "SERVICE",
+            description = "A service name, NAME.STACK, or a full uuid. Terminated services are never candidates.")
+    List<String> services;
+
+    @Option(names = "--drain-delay", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "After a service is back, wait this long before touching the next (default ${DEFAULT-VALUE}).")
+    Duration drainDelay;
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Longest gap between two looks at a service while waiting (default ${DEFAULT-VALUE}).")
+    Duration pollInterval;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long one service may take to come back (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the whole run may take (default none).")
+    Duration deadline;
+
+    @Option(names = "--per-container",
+            description = "Redeploy the containers of each service one at a time, with the same readiness wait and"
+                          + " drain delay between containers.")
+    boolean perContainer;
+
+    @Option(names = "--ready-path", paramLabel = "PATH",
+            description = "After a container is Running, GET its published HTTP endpoint + PATH until it answers"
+                          + " 2xx --ready-successes times in a row.")
+    String readyPath;
+
+    @Option(names = "--ready-url", paramLabel = "URL",
+            description = "After a service (or container) is Running, GET this URL until it answers 2xx"
+                          + " --ready-successes times in a row; repeatable.")
+    List<String> readyUrls = new ArrayList<>();
+
+    @Option(names = "--ready-successes", paramLabel = "N", defaultValue = "3",
+            description = "Consecutive successes that make a readiness check pass (default ${DEFAULT-VALUE}).")
+    int readySuccesses;
+
+    @Option(names = "--force", description = "Start even when a target is not fully Running.")
+    boolean force;
+
+    @Option(names = "--no-reuse-volumes", description = "Pass reuse_volumes=false to the platform.")
+    boolean noReuseVolumes;
+
+    @Option(names = "--dry-run",
+            description = "Resolve, run the preflight and print the plan, with read-only calls only.")
+    boolean dryRun;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (NDJSON on stdout; default ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Mixin
+    Diagnostics diagnostics;
+
+    @Mixin
+    PlatformOptions platformOptions;
+
+    private final Environment env;
+    private final Secrets secrets;
+
+    RedeployCommand(Environment env, Secrets secrets) {
+        this.env = env;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine command = spec.commandLine();
+        diagnostics.apply(command);
+        RolloutSettings settings = settings();
+        Renderer renderer = output == OutputFormat.JSON
+                ? new JsonRenderer(command.getOut(), env.clock())
+                : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun);
+        Cancellation cancellation = new Cancellation();
+        Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request);
+        RolloutReport report;
+        try {
+            report = run(settings, renderer, cancellation);
+        } finally {
+            signals.close();
+        }
+        int exitCode = ExitCodes.of(report);
+        if (report.cause() != null) {
+            ErrorHandler.report(command.getErr(), report.cause(), diagnostics.tracesErrors());
+        }
+        renderer.summary(report, exitCode);
+        return exitCode;
+    }
+
+    private RolloutReport run(RolloutSettings settings, Renderer renderer, Cancellation cancellation) {
+        try {
+            Platform platform = env.platforms().open(platformOptions.resolve(spec.commandLine(), env, secrets));
+            return new Rollout(platform, env.clock(), env.sleeper(), env.readinessCheck())
+                    .run(services, settings, renderer, cancellation);
+        } catch (ParameterException usage) {
+            throw usage;
+        } catch (RuntimeException failure) {
+            // The platform could not be opened, or the engine broke its promise not to throw: still end with
+            // a summary, which says that nothing is known to have been redeployed.
+            List<ServiceReport> notStarted = services.stream()
+                    .map(s -> new ServiceReport(s, null, ServiceOutcome.NOT_STARTED, Duration.ZERO, null)).toList();
+            return new RolloutReport(RunOutcome.FAILED, notStarted, failure);
+        }
+    }
+
+    private RolloutSettings settings() {
+        requirePositive("--poll-interval", pollInterval);
+        requirePositive("--timeout", timeout);
+        if (deadline != null) {
+            requirePositive("--deadline", deadline);
+        }
+        if (readySuccesses < 1) {
+            throw new ParameterException(spec.commandLine(), "--ready-successes must be at least 1, not "
+                                                             + readySuccesses);
+        }
+        if (readyPath != null && readyPath.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--ready-path must not be empty (use / for the root)");
+        }
+        RolloutSettings.Readiness readiness = new RolloutSettings.Readiness(readyPath,
+                readyUrls.stream().map(url -> httpUrl("--ready-url", url)).toList(), readySuccesses);
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun,
+                perContainer, readiness);
+    }
+
+    /** An absolute http(s) URL, or a usage error that names the option and the value. */
+    private URI httpUrl(String option, String value) {
+        try {
+            URI uri = new URI(value);
+            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below, in the same words as any other bad value
+        }
+        throw new ParameterException(spec.commandLine(),
+                "invalid value for " + option + ": '" + value + "' is not an http:// or https:// URL");
+    }
+
+    private void requirePositive(String option, Duration value) {
+        if (value.isZero()) {
+            throw new ParameterException(spec.commandLine(), option + " must be longer than 0");
+        }
+    }
+}

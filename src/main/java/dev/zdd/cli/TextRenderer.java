@@ -1,0 +1,130 @@
+package dev.zdd.cli;
+
+import dev.zdd.time.Durations;
+import dev.zdd.platform.Container;
+import dev.zdd.platform.Service;
+import dev.zdd.rollout.RolloutReport;
+import dev.zdd.rollout.RolloutSettings;
+import dev.zdd.rollout.ServiceOutcome;
+import dev.zdd.rollout.ServiceReport;
+import dev.zdd.rollout.Target;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Text for people and CI logs: progress on stderr, one plain line per event prefixed with the service
+ * ({@code [web-2] Ready after 12.3s}), no colour and no cursor movement; the summary on stdout. A dry run's plan
+ * is its result, so it goes to stdout too.
+ */
+final class TextRenderer implements Renderer {
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Clock clock;
+    private final Diagnostics diagnostics;
+    private final boolean dryRun;
+    private final Instant started;
+
+    TextRenderer(PrintWriter out, PrintWriter err, Clock clock, Diagnostics diagnostics, boolean dryRun) {
+        this.out = out;
+        this.err = err;
+        this.clock = clock;
+        this.diagnostics = diagnostics;
+        this.dryRun = dryRun;
+        this.started = clock.instant();
+    }
+
+    @Override
+    public void plan(List<Target> targets, boolean dryRun, RolloutSettings settings, Duration worstCase) {
+        if (diagnostics.quiet() && !dryRun) {
+            return;
+        }
+        PrintWriter to = dryRun ? out : err;
+        to.println((dryRun ? "Dry run, nothing will be redeployed. Plan: " : "Plan: ") + count(targets.size())
+                   + " one after another; drain " + Durations.setting(settings.drainDelay())
+                   + ", timeout " + Durations.setting(settings.timeout())
+                   + ", poll every " + Durations.setting(settings.pollInterval())
+                   + (settings.deadline() == null ? "" : ", deadline " + Durations.setting(settings.deadline()))
+                   + "; worst case " + Durations.setting(worstCase));
+        int width = targets.stream().mapToInt(t -> t.label().length()).max().orElse(0);
+        for (int i = 0; i < targets.size(); i++) {
+            Service service = targets.get(i).service();
+            to.printf("  %d. %-" + width + "s  %s  %s %d/%d%n", i + 1, targets.get(i).label(), service.id(),
+                    service.stateLabel(), service.running(), service.target());
+        }
+        to.flush();
+    }
+
+    @Override
+    public void redeploying(Target target, Container container) {
+        progress(target, container, "Redeploying");
+    }
+
+    @Override
+    public void stateChanged(Target target, Container container, String state) {
+        progress(target, container, state);
+    }
+
+    @Override
+    public void ready(Target target, Container container, Duration sinceRedeploy) {
+        progress(target, container, "Ready after " + Durations.measured(sinceRedeploy));
+    }
+
+    @Override
+    public void draining(Target target, Duration delay) {
+        progress(target, null, "Draining " + Durations.setting(delay));
+    }
+
+    @Override
+    public void failed(Target target, String reason) {
+        line(target, null, "Failed: " + reason);
+    }
+
+    @Override
+    public void detail(Target target, String message) {
+        if (diagnostics.verbose()) {
+            line(target, null, message);
+        }
+    }
+
+    @Override
+    public void summary(RolloutReport report, int exitCode) {
+        List<ServiceReport> services = report.services();
+        int width = services.stream().mapToInt(s -> s.name().length()).max().orElse(0);
+        for (ServiceReport service : services) {
+            StringBuilder line = new StringBuilder(String.format("%-" + width + "s  %-11s", service.name(),
+                    service.outcome().wireName()));
+            if (service.outcome() != ServiceOutcome.NOT_STARTED) {
+                line.append("  ").append(Durations.measured(service.took()));
+            }
+            if (service.reason() != null) {
+                line.append("  ").append(service.reason());
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        long redeployed = services.stream().filter(s -> s.outcome() == ServiceOutcome.REDEPLOYED).count();
+        out.println(report.outcome().wireName() + ": " + (dryRun
+                ? "dry run, nothing redeployed"
+                : redeployed + " of " + count(services.size()) + " redeployed")
+                    + " in " + Durations.measured(Duration.between(started, clock.instant())));
+        out.flush();
+    }
+
+    private void progress(Target target, Container container, String text) {
+        if (!diagnostics.quiet()) {
+            line(target, container, text);
+        }
+    }
+
+    private void line(Target target, Container container, String text) {
+        err.println("[" + target.label() + (container == null ? "" : "/" + container.name()) + "] " + text);
+        err.flush();
+    }
+
+    private static String count(int services) {
+        return services + (services == 1 ? " service" : " services");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.zdd.cli;
+
+import dev.zdd.Version;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code zdd}: the top command; it only holds the subcommands and the standard help and version options. */
+@Command(name = "zdd", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = ZddCommand.VersionProvider.class,
+        description = "Redeploys services one after another with zero downtime.",
+        // Every subcommand is registered here (sandbox and demo join this list when they come).
+        subcommands = {RedeployCommand.class, ServicesCommand.class})
+final class ZddCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing a command: redeploy or services");
+    }
+
+    static final class VersionProvider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"zdd " + Version.get()};
+        }
+    }
+}

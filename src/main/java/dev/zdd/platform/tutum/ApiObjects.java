@@ -1,0 +1,67 @@
+package dev.zdd.platform.tutum;
+
+import java.util.List;
+
+/**
+ * The JSON objects of the Tutum and Docker Cloud APIs, only the fields zdd reads (snake_case on the wire). They
+ * check in their constructors what the mapping to domain types needs, so that a body without it fails as a
+ * decode error that names the field instead of a NullPointerException later.
+ */
+final class ApiObjects {
+
+    private ApiObjects() {
+    }
+
+    /** The list envelope: {@code {"meta": {...}, "objects": [...]}}. */
+    record Page<T>(Meta meta, List<T> objects) {
+        Page {
+            require(objects, "objects");
+        }
+
+        String next() {
+            return meta == null ? null : meta.next();
+        }
+    }
+
+    record Meta(String next) {
+    }
+
+    record ServiceObject(String uuid, String resourceUri, String name, String state, String stack,
+                         List<String> containers, int runningNumContainers, int targetNumContainers) {
+        ServiceObject {
+            require(uuid, "uuid");
+            require(resourceUri, "resource_uri");
+            require(name, "name");
+            containers = containers == null ? List.of() : containers;
+        }
+    }
+
+    record ContainerObject(String uuid, String name, String state, String service, List<Port> containerPorts) {
+        ContainerObject {
+            require(uuid, "uuid");
+            require(name, "name");
+            containerPorts = containerPorts == null ? List.of() : containerPorts;
+        }
+    }
+
+    /** {@code endpoint_uri} is null while the port isn't published. */
+    record Port(String endpointUri) {
+    }
+
+    record StackObject(String resourceUri, String name) {
+        StackObject {
+            require(resourceUri, "resource_uri");
+            require(name, "name");
+        }
+    }
+
+    /** {@code object} is the URI of what the action acts on; {@code action} its name, e.g. Service Redeploy. */
+    record ActionObject(String state, String object, String action) {
+    }
+
+    private static void require(Object value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("no \"" + field + "\" field");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.zdd.platform.tutum;
+
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.HttpUrl;
+
+/**
+ * Where each resource lives, on Tutum ({@code /api/v1/...}) and on Docker Cloud ({@code /api/app/v1/[ns/]...},
+ * actions at {@code /api/audit/v1/action/}). Every path ends in {@code /}, as the API wants.
+ */
+final class TutumPaths {
+
+    private final HttpUrl base;
+    private final List<String> app;
+    private final List<String> actions;
+
+    /**
+     * @param base      the API URL, without credentials, query or fragment; its path is kept as a prefix so that
+     *                  an API behind a reverse proxy at {@code https://host/tutum/} works
+     * @param namespace Docker Cloud namespace, or null for the user's own
+     */
+    TutumPaths(TutumConfig.Flavor flavor, HttpUrl base, String namespace) {
+        this.base = base;
+        if (flavor == TutumConfig.Flavor.TUTUM) {
+            this.app = List.of("api", "v1");
+            this.actions = List.of("api", "v1", "action");
+        } else {
+            List<String> segments = new ArrayList<>(List.of("api", "app", "v1"));
+            if (namespace != null && !namespace.isBlank()) {
+                segments.add(namespace.trim());
+            }
+            this.app = List.copyOf(segments);
+            // Actions are not namespaced on Docker Cloud.
+            this.actions = List.of("api", "audit", "v1", "action");
+        }
+    }
+
+    HttpUrl services() {
+        return app("service").build();
+    }
+
+    HttpUrl service(String uuid) {
+        return app("service", uuid).build();
+    }
+
+    HttpUrl redeployService(String uuid, boolean reuseVolumes) {
+        return redeploy(app("service", uuid, "redeploy"), reuseVolumes);
+    }
+
+    /** Containers of one service, which the API filters by the service's resource URI. */
+    HttpUrl containers(String serviceUri) {
+        return app("container").addQueryParameter("service", serviceUri).build();
+    }
+
+    HttpUrl container(String uuid) {
+        return app("container", uuid).build();
+    }
+
+    HttpUrl redeployContainer(String uuid, boolean reuseVolumes) {
+        return redeploy(app("container", uuid, "redeploy"), reuseVolumes);
+    }
+
+    HttpUrl stacks() {
+        return app("stack").build();
+    }
+
+    HttpUrl action(String uuid) {
+        return path(actions, uuid).build();
+    }
+
+    /**
+     * The root of the API's host: resource URIs and {@code meta.next} in answers are paths relative to it
+     * ({@code /api/v1/...}), whatever prefix the API URL carries.
+     */
+    HttpUrl root() {
+        return base.resolve("/");
+    }
+
+    /** The base URL for messages (never carries credentials), without its trailing slash. */
+    String display() {
+        String text = base.toString();
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    /** The path and query of a URL, for logs and messages: never the scheme, host or credentials. */
+    static String pathOf(HttpUrl url) {
+        String query = url.encodedQuery();
+        return url.encodedPath() + (query == null ? "" : "?" + query);
+    }
+
+    /** The uuid at the end of a resource URI such as {@code /api/v1/service/<uuid>/}, or null. */
+    static String uuidOf(String resourceUri) {
+        if (resourceUri == null) {
+            return null;
+        }
+        String trimmed = resourceUri.strip();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        String last = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+        return last.isEmpty() ? null : last;
+    }
+
+    private static HttpUrl redeploy(HttpUrl.Builder builder, boolean reuseVolumes) {
+        // The API's default is to reuse volumes; only the exception is spelled out, as the Go SDK did.
+        if (!reuseVolumes) {
+            builder.addQueryParameter("reuse_volumes", "false");
+        }
+        return builder.build();
+    }
+
+    private HttpUrl.Builder app(String... segments) {
+        return path(app, segments);
+    }
+
+    private HttpUrl.Builder path(List<String> prefix, String... segments) {
+        HttpUrl.Builder builder = base.newBuilder();
+        prefix.forEach(builder::addPathSegment);
+        // addPathSegment percent-encodes '/', '?' and '#', so an id or namespace cannot add a query or segments.
+        for (String segment : segments) {
+            builder.addPathSegment(segment);
+        }
+        return builder.addPathSegment("");
+    }
+}
