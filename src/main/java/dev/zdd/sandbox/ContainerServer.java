@@ -60,8 +60,11 @@ final class ContainerServer implements Closeable {
         return port;
     }
 
-    synchronized boolean isListening() {
-        return listener != null;
+    /** Connections accepted and not yet answered. */
+    int inFlight() {
+        synchronized (inFlightLock) {
+            return inFlight;
+        }
     }
 
     /** Starts accepting connections, on the slot's port (an ephemeral one the first time). */

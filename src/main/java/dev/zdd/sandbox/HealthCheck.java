@@ -20,9 +20,4 @@ public record HealthCheck(Duration interval, int rise, int fall) {
             throw new IllegalArgumentException("the health check needs a positive interval, rise and fall");
         }
     }
-
-    /** The longest a dead backend can stay in rotation, or a ready one out of it: one interval per check. */
-    public Duration worstCase(int checks) {
-        return interval.multipliedBy(checks + 1L);
-    }
 }

@@ -73,7 +73,7 @@ final class LoopbackHttp {
                 buffer.write(chunk, 0, n);
             }
         } catch (java.net.SocketTimeoutException e) {
-            throw e;
+            throw e; // a late answer: the request may have run, so it is not one to send elsewhere
         } catch (IOException e) {
             if (buffer.size() == 0) {
                 throw new NoAnswerException("connection reset before any answer", e);

@@ -96,6 +96,8 @@ final class Orchestrator implements Closeable {
     }
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** How long lists keep a terminated container: Tutum's "recently terminated" had no documented length. */
+    static final Duration TERMINATED_LISTED_FOR = Duration.ofMinutes(5);
 
     private final Clock clock;
     private final Sleeper sleeper;
@@ -215,11 +217,15 @@ final class Orchestrator implements Closeable {
         return Optional.ofNullable(services.get(uuid)).map(this::info);
     }
 
-    /** Every container, current and terminated, in the order they were created. */
+    /** Every container, current and recently terminated, in the order they were created. */
     synchronized List<ContainerInfo> containers() {
-        return List.copyOf(containers.values());
+        Instant listedSince = clock.instant().minus(TERMINATED_LISTED_FOR);
+        return containers.values().stream()
+                .filter(c -> c.destroyed() == null || c.destroyed().isAfter(listedSince))
+                .toList();
     }
 
+    /** Any container ever created, however long ago it was terminated. */
     synchronized Optional<ContainerInfo> container(String uuid) {
         return Optional.ofNullable(containers.get(uuid));
     }

@@ -44,6 +44,7 @@ final class TutumApi implements HttpHandler {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter
             .ofPattern("EEE, dd MMM yyyy HH:mm:ss '+0000'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final int MAX_BODY_BYTES = 1 << 16;
     private static final Set<String> PAGING = Set.of("limit", "offset", "format");
 
     private final Orchestrator platform;
@@ -65,7 +66,7 @@ final class TutumApi implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            exchange.getRequestBody().readAllBytes();
+            exchange.getRequestBody().readNBytes(MAX_BODY_BYTES); // action POSTs carry none, or {}
             Response response;
             try {
                 response = route(exchange);

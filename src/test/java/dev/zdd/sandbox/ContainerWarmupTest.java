@@ -4,34 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zdd.time.FakeTime;
-import dev.zdd.time.Sleeper;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(15)
 class ContainerWarmupTest {
-
-    /** Naps on the fake clock, but only when the test lets it: the test decides when the boot time is over. */
-    private static final class GatedSleeper implements Sleeper {
-        private final FakeTime time;
-        private final Semaphore gate = new Semaphore(0);
-
-        GatedSleeper(FakeTime time) {
-            this.time = time;
-        }
-
-        @Override
-        public void sleep(Duration duration) throws InterruptedException {
-            gate.acquire();
-            time.sleep(duration);
-        }
-    }
 
     @Test
     void aRedeployedContainerRefusesThenAnswers503ThenServesOnTheSamePort() throws Exception {
@@ -50,7 +32,7 @@ class ContainerWarmupTest {
             awaitEvent(events, "web-1 Starting");
             assertThatThrownBy(() -> get(port)).isInstanceOf(ConnectException.class);
 
-            sleeper.gate.release(); // the boot time is over: it listens, and the platform says Running
+            sleeper.release(); // the boot time is over: it listens, and the platform says Running
             api.await(action, a -> a.path("state").asText().equals("Success"), Duration.ofSeconds(5));
             assertThat(api.service("web").path("state").asText()).isEqualTo("Running");
             assertThat(get(port)).isEqualTo(503);

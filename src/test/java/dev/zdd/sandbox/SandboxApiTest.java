@@ -3,6 +3,7 @@ package dev.zdd.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.zdd.time.FakeTime;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -157,6 +158,21 @@ class SandboxApiTest {
     }
 
     @Test
+    void listsTerminatedContainersOnlyForAWhileButStillFindsThemByUuid() throws Exception {
+        FakeTime time = new FakeTime();
+        start(Sandbox.builder().services(List.of("web")).clock(time).sleeper(time));
+        String old = api.service("web").path("containers").get(0).asText();
+        String action = api.post(api.service("web").path("resource_uri").asText() + "redeploy/")
+                .header("X-Tutum-Action-URI");
+        api.await(action, a -> a.path("state").asText().equals("Success"), WAIT);
+
+        assertThat(api.get("/api/v1/container/").json().path("meta").path("total_count").asInt()).isEqualTo(2);
+        time.advance(Orchestrator.TERMINATED_LISTED_FOR.plusSeconds(1));
+        assertThat(api.get("/api/v1/container/").json().path("meta").path("total_count").asInt()).isEqualTo(1);
+        assertThat(api.get(old).json().path("state").asText()).isEqualTo("Terminated");
+    }
+
+    @Test
     void replacesContainersOneAfterAnotherStopBeforeStart() throws Exception {
         start(Sandbox.builder().services(List.of("web")).containersPerService(2));
         JsonNode service = api.service("web");
@@ -234,7 +250,9 @@ class SandboxApiTest {
 
     @Test
     void redeploysOneContainerIntoANewObjectOnTheSamePort() throws Exception {
-        start(Sandbox.builder().services(List.of("web")).containersPerService(2));
+        FakeTime time = new FakeTime();
+        GatedSleeper boot = new GatedSleeper(time);
+        start(Sandbox.builder().services(List.of("web")).containersPerService(2).clock(time).sleeper(boot));
         JsonNode service = api.service("web");
         String first = service.path("containers").get(0).asText();
         JsonNode old = api.get(first).json();
@@ -245,6 +263,7 @@ class SandboxApiTest {
         assertThat(accepted.json().path("uuid").asText()).isEqualTo(old.path("uuid").asText());
         assertThat(accepted.json().path("state").asText()).isEqualTo("Terminating");
         assertThat(api.service("web").path("state").asText()).isEqualTo("Partly running");
+        boot.release();
         JsonNode action = api.await(accepted.header("X-Tutum-Action-URI"),
                 a -> a.path("state").asText().equals("Success"), WAIT);
         assertThat(action.path("action").asText()).isEqualTo("Container Redeploy");
