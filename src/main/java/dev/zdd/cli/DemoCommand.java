@@ -166,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
             Duration took = Duration.between(start, env.clock().instant());
             return new Outcome(prober.stop().get(0), took);
         } finally {
-            prober.stop();
+            prober.close(); // the same reports again when already stopped; ends the probing when the step failed
         }
     }
 

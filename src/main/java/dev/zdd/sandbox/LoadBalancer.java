@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -49,7 +48,7 @@ final class LoadBalancer implements Closeable {
     private final HealthCheck check;
     private final Sleeper sleeper;
     private final Consumer<String> events;
-    private final AtomicInteger next = new AtomicInteger();
+    private int next; // round-robin position, guarded by this
     private final HttpServer server;
     private final ExecutorService handlers;
     private final Thread checker;
@@ -144,7 +143,7 @@ final class LoadBalancer implements Closeable {
         if (up.isEmpty()) {
             return up;
         }
-        int start = Math.floorMod(next.getAndIncrement(), up.size());
+        int start = Math.floorMod(next++, up.size());
         List<Backend> ordered = new ArrayList<>(up.subList(start, up.size()));
         ordered.addAll(up.subList(0, start));
         return ordered;

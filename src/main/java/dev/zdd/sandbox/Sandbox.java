@@ -46,6 +46,7 @@ public final class Sandbox implements AutoCloseable {
     private final ExecutorService apiHandlers;
     private HttpServer api;
     private LoadBalancer balancer;
+    private boolean closed;
 
     private Sandbox(Builder options) {
         this.options = options;
@@ -63,7 +64,10 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** Binds every port and starts serving; on failure nothing stays open. */
-    public Sandbox start() throws IOException {
+    public synchronized Sandbox start() throws IOException {
+        if (api != null || closed) {
+            throw new IllegalStateException("a sandbox starts once");
+        }
         try {
             orchestrator.start();
             balancer = new LoadBalancer(options.lbPort, orchestrator.backends(), options.healthCheck,
@@ -80,9 +84,13 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Stops the API, the load balancer, every container and every thread the sandbox started. */
+    /** Stops the API, the load balancer, every container and every thread the sandbox started; idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (api != null) {
             api.stop(0);
         }
@@ -103,12 +111,12 @@ public final class Sandbox implements AutoCloseable {
 
     /** The REST host, e.g. {@code http://127.0.0.1:8080}: what {@code TUTUM_REST_HOST} should say. */
     public URI apiUrl() {
-        return URI.create("http://127.0.0.1:" + api.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + started().api.getAddress().getPort());
     }
 
     /** The load balancer, e.g. {@code http://127.0.0.1:8000/}. */
     public URI lbUrl() {
-        return balancer.url();
+        return started().balancer.url();
     }
 
     public String user() {
@@ -134,7 +142,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** The container slots that the load balancer's health checks keep in rotation now. */
     public List<String> inRotation() {
-        return balancer.inRotation();
+        return started().balancer.inRotation();
     }
 
     /** Makes the next redeploy of the service fail: its first new container exits, the action ends Failed. */
@@ -145,6 +153,13 @@ public final class Sandbox implements AutoCloseable {
     /** Makes the next redeploy of the service hang: its first new container never starts, the action never ends. */
     public void hangNextRedeploy(String service) {
         orchestrator.rehearse(service, Rehearsal.HANG);
+    }
+
+    private synchronized Sandbox started() {
+        if (api == null) {
+            throw new IllegalStateException("the sandbox has not been started");
+        }
+        return this;
     }
 
     private static String newApiKey() {

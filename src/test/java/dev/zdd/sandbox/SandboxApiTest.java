@@ -245,7 +245,6 @@ class SandboxApiTest {
         long start = System.nanoTime();
         sandbox.close();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        sandbox = null;
     }
 
     @Test
