@@ -240,12 +240,12 @@ public final class Rollout {
 
         private Step redeployService(Target target) {
             Instant requested = clock.instant();
+            Instant stepDeadline = stepDeadline(requested);
             Optional<Service> fresh = recheck(target, null);
             if (fresh.isEmpty()) {
                 return new Step(ServiceOutcome.FAILED, Duration.ZERO, "no longer fully Running");
             }
             Service before = fresh.get();
-            Instant stepDeadline = stepDeadline(requested);
             Redeployment redeployment = platform.redeploy(before, settings.reuseVolumes());
             listener.redeploying(target, null);
             if (!redeployment.hasAction()) {
@@ -404,9 +404,12 @@ public final class Rollout {
             return null;
         }
 
+        /** The step's deadline, which from now on also bounds the platform's retries. */
         private Instant stepDeadline(Instant requested) {
             Instant own = requested.plus(settings.timeout());
-            return runDeadline == null || own.isBefore(runDeadline) ? own : runDeadline;
+            Instant deadline = runDeadline == null || own.isBefore(runDeadline) ? own : runDeadline;
+            platform.retryUntil(deadline);
+            return deadline;
         }
 
         private String timeoutReason(Instant stepDeadline) {
