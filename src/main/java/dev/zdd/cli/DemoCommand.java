@@ -31,6 +31,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -110,7 +111,8 @@ final class DemoCommand implements Callable<Integer> {
                  demo.interrupt();
              })) {
             Platform platform = new TutumPlatform(new TutumConfig(TutumConfig.Flavor.TUTUM, sandbox.apiUrl(), null,
-                    basic(sandbox.user(), sandbox.apiKey()), false));
+                    basic(sandbox.user(), sandbox.apiKey()), false), env.clock(), env.sleeper(),
+                    RandomGenerator.getDefault());
             err.printf("[demo] sandbox: API %s, load balancer %s, one request every %s through it%n",
                     sandbox.apiUrl(), sandbox.lbUrl(), Durations.setting(probeInterval));
 
