@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -60,18 +61,8 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--boot-time", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
-            description = "How long a redeployed container refuses connections (default ${DEFAULT-VALUE}).")
-    Duration bootTime;
-
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "1.5s", converter = DurationConverter.class,
-            description = "How long it then answers 503 while the platform says Running (default ${DEFAULT-VALUE}).")
-    Duration warmup;
-
-    @Option(names = "--check-interval", paramLabel = "DURATION", defaultValue = "500ms",
-            converter = DurationConverter.class,
-            description = "The load balancer's health-check interval; rise and fall are 2 (default ${DEFAULT-VALUE}).")
-    Duration checkInterval;
+    @Mixin
+    SandboxTimings timings;
 
     @Option(names = "--probe-interval", paramLabel = "DURATION", defaultValue = "10ms",
             converter = DurationConverter.class,
@@ -95,17 +86,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (checkInterval.isZero() || probeInterval.isZero()) {
-            throw new ParameterException(spec.commandLine(), "--check-interval and --probe-interval must be longer"
-                                                             + " than 0");
+        if (probeInterval.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--probe-interval must be longer than 0");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        HealthCheck check = new HealthCheck(checkInterval, 2, 2);
+        HealthCheck check = timings.healthCheck();
         Cancellation cancellation = new Cancellation();
         Thread demo = Thread.currentThread();
-        try (Sandbox sandbox = Sandbox.builder().services(SERVICES).bootTime(bootTime).warmup(warmup)
-                .healthCheck(check).clock(env.clock()).sleeper(env.sleeper()).build().start();
+        try (Sandbox sandbox = timings.applyTo(Sandbox.builder()).services(SERVICES).clock(env.clock())
+                .sleeper(env.sleeper()).build().start();
              Interrupts.Registration signals = env.interrupts().onInterrupt(() -> {
                  cancellation.request();
                  demo.interrupt();
@@ -120,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
             Outcome naive = measure(sandbox, () -> redeployAllAtOnce(platform));
 
             // Back and ready, and then as long again for the balancer to take it back: zdd's drain delay.
-            Duration drain = warmup.plus(check.interval().multipliedBy(check.rise() + 2L));
+            Duration drain = timings.warmup.plus(check.interval().multipliedBy(check.rise() + 2L));
             err.println("[demo] zdd: redeploy " + String.join(" ", SERVICES) + " --drain-delay "
                         + Durations.setting(drain));
             RolloutReport[] rollout = new RolloutReport[1];

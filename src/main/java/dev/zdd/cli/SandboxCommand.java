@@ -1,17 +1,16 @@
 package dev.zdd.cli;
 
-import dev.zdd.sandbox.HealthCheck;
 import dev.zdd.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,28 +45,8 @@ final class SandboxCommand implements Callable<Integer> {
             description = "Containers per service (default ${DEFAULT-VALUE}).")
     int containers;
 
-    @Option(names = "--boot-time", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
-            description = "How long a redeployed container refuses connections before it listens again"
-                          + " (default ${DEFAULT-VALUE}).")
-    Duration bootTime;
-
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "1.5s", converter = DurationConverter.class,
-            description = "How long it then answers 503 while the platform already says Running"
-                          + " (default ${DEFAULT-VALUE}).")
-    Duration warmup;
-
-    @Option(names = "--check-interval", paramLabel = "DURATION", defaultValue = "500ms",
-            converter = DurationConverter.class,
-            description = "The load balancer's health-check interval, HAProxy's inter (default ${DEFAULT-VALUE}).")
-    Duration checkInterval;
-
-    @Option(names = "--check-rise", paramLabel = "N", defaultValue = "2",
-            description = "Passed checks in a row that bring a container back into rotation (default ${DEFAULT-VALUE}).")
-    int checkRise;
-
-    @Option(names = "--check-fall", paramLabel = "N", defaultValue = "2",
-            description = "Failed checks in a row that take a container out of rotation (default ${DEFAULT-VALUE}).")
-    int checkFall;
+    @Mixin
+    SandboxTimings timings;
 
     @Option(names = "--fail", paramLabel = "SERVICE", split = ",",
             description = "Make the first redeploy of these services fail: the action ends Failed and the service"
@@ -124,14 +103,11 @@ final class SandboxCommand implements Callable<Integer> {
 
     private Sandbox.Builder builder() {
         try {
-            return Sandbox.builder()
+            return timings.applyTo(Sandbox.builder())
                     .apiPort(checkedPort("--port", port))
                     .lbPort(checkedPort("--lb-port", lbPort))
                     .services(services)
                     .containersPerService(containers)
-                    .bootTime(bootTime)
-                    .warmup(warmup)
-                    .healthCheck(new HealthCheck(checkInterval, checkRise, checkFall))
                     .user(user)
                     .apiKey(apiKeyFile == null ? null : readKey(apiKeyFile))
                     .clock(env.clock())

@@ -97,6 +97,14 @@ class SandboxCommandTest {
         assertThat(run.err()).contains("--boot-time", "soon");
     }
 
+    @Test
+    void refusesAHealthCheckWithoutAnInterval() {
+        Run run = run(List.of("--port", "0", "--lb-port", "0", "--check-interval", "0s"), exports -> { });
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--check-interval");
+    }
+
     /** Runs {@code zdd sandbox ARGS}; {@code whileRunning} gets the printed exports, then the sandbox is stopped. */
     private Run run(List<String> args, Consumer<Map<String, String>> whileRunning) {
         StringWriter out = new StringWriter();
