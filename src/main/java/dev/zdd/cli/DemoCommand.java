@@ -52,7 +52,6 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     /** The contract's exit code for "every service is back, but the probes saw failed requests". */
-    private static final int DOWNTIME = 6;
     private static final List<String> SERVICES = List.of("web-1", "web-2");
     private static final Duration LEAD_IN = Duration.ofMillis(500);
     private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(30);
@@ -70,11 +69,6 @@ final class DemoCommand implements Callable<Integer> {
     Duration probeInterval;
 
     private final Environment env;
-
-    /** For picocli's default factory; the command factory should pass the run's environment instead. */
-    DemoCommand() {
-        this(Environment.system());
-    }
 
     DemoCommand(Environment env) {
         this.env = env;
@@ -125,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println(zdd.probe().failures() == 0
                     ? "zdd redeploy: no failed request."
                     : "zdd redeploy: " + zdd.probe().failures() + " failed requests.");
-            return zdd.probe().failures() == 0 ? ExitCodes.SUCCESS : DOWNTIME;
+            return zdd.probe().failures() == 0 ? ExitCodes.SUCCESS : ExitCodes.DOWNTIME;
         } catch (InterruptedException e) {
             err.println("[demo] interrupted");
             return ExitCodes.INTERRUPTED;

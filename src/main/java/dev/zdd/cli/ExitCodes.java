@@ -17,6 +17,7 @@ final class ExitCodes {
     static final int RESOLUTION = 3;
     static final int PREFLIGHT = 4;
     static final int PLATFORM = 5;
+    static final int DOWNTIME = 6;
     static final int INTERRUPTED = 130;
 
     private ExitCodes() {

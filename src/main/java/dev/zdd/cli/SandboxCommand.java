@@ -67,11 +67,6 @@ final class SandboxCommand implements Callable<Integer> {
 
     private final Environment env;
 
-    /** For picocli's default factory; the command factory should pass the run's environment instead. */
-    SandboxCommand() {
-        this(Environment.system());
-    }
-
     SandboxCommand(Environment env) {
         this.env = env;
     }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 /** {@code zdd}: the top command; it only holds the subcommands and the standard help and version options. */
 @Command(name = "zdd", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = ZddCommand.VersionProvider.class,
         description = "Redeploys services one after another with zero downtime.",
-        // Every subcommand is registered here (sandbox and demo join this list when they come).
-        subcommands = {RedeployCommand.class, ServicesCommand.class})
+        // Every subcommand is registered here.
+        subcommands = {RedeployCommand.class, ServicesCommand.class, SandboxCommand.class, DemoCommand.class})
 final class ZddCommand implements Callable<Integer> {
 
     @Spec
