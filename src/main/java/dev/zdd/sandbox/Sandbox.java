@@ -46,6 +46,7 @@ public final class Sandbox implements AutoCloseable {
     private final ExecutorService apiHandlers;
     private HttpServer api;
     private LoadBalancer balancer;
+    private SandboxStats stats;
     private boolean closed;
 
     private Sandbox(Builder options) {
@@ -73,7 +74,9 @@ public final class Sandbox implements AutoCloseable {
             balancer = new LoadBalancer(options.lbPort, orchestrator.backends(), options.healthCheck,
                     Sleeper.SYSTEM, options.events);
             api = HttpServer.create(new InetSocketAddress(LoopbackHttp.loopback(), options.apiPort), 50);
-            api.createContext("/", new TutumApi(orchestrator, options.user, apiKey, balancer.url()));
+            stats = new SandboxStats(orchestrator, balancer::inRotation);
+            api.createContext("/", new TutumApi(orchestrator, options.user, apiKey, balancer.url(), options.clock,
+                    stats));
             api.setExecutor(apiHandlers);
             balancer.start();
             api.start();
@@ -143,6 +146,14 @@ public final class Sandbox implements AutoCloseable {
     /** The container slots that the load balancer's health checks keep in rotation now. */
     public List<String> inRotation() {
         return started().balancer.inRotation();
+    }
+
+    /**
+     * What the sandbox has seen so far: API requests per service and per client, each redeploy's start and end,
+     * the load balancer's rotation. Also served as JSON at {@code GET /sandbox/stats}.
+     */
+    public SandboxStats stats() {
+        return started().stats;
     }
 
     /** Makes the next redeploy of the service fail: its first new container exits, the action ends Failed. */

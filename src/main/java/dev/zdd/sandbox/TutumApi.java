@@ -15,6 +15,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -38,6 +39,8 @@ final class TutumApi implements HttpHandler {
 
     static final String PREFIX = "/api/v1/";
     static final String ACTION_HEADER = "X-Tutum-Action-URI";
+    /** The sandbox's own addition: what it has seen, for measuring clients (see {@link SandboxStats}). */
+    static final String STATS_PATH = "/sandbox/stats";
     static final int DEFAULT_LIMIT = 25;
     /** Tastypie's default {@code max_limit}; Tutum's own is not documented. */
     static final int MAX_LIMIT = 1000;
@@ -51,13 +54,19 @@ final class TutumApi implements HttpHandler {
     private final byte[] expectedUser;
     private final byte[] expectedKey;
     private final URI serviceEndpoint;
+    private final Clock clock;
+    private final SandboxStats stats;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
      * @param serviceEndpoint what services publish as their endpoint (the load balancer), or null
+     * @param stats           counts every request, and is served at {@value #STATS_PATH}
      */
-    TutumApi(Orchestrator platform, String user, String apiKey, URI serviceEndpoint) {
+    TutumApi(Orchestrator platform, String user, String apiKey, URI serviceEndpoint, Clock clock,
+             SandboxStats stats) {
         this.platform = platform;
+        this.clock = clock;
+        this.stats = stats;
         this.expectedUser = user.getBytes(StandardCharsets.UTF_8);
         this.expectedKey = apiKey.getBytes(StandardCharsets.UTF_8);
         this.serviceEndpoint = serviceEndpoint;
@@ -66,6 +75,7 @@ final class TutumApi implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            Instant received = clock.instant();
             exchange.getRequestBody().readNBytes(MAX_BODY_BYTES); // action POSTs carry none, or {}
             Response response;
             try {
@@ -74,6 +84,11 @@ final class TutumApi implements HttpHandler {
                 response = Response.error(e.status(), e.getMessage());
             } catch (RuntimeException e) {
                 response = Response.error(500, "sandbox error: " + e);
+            }
+            URI uri = exchange.getRequestURI();
+            if (!uri.getRawPath().equals(STATS_PATH)) {
+                stats.record(received, exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
+                        exchange.getRequestHeaders().getFirst("User-Agent"), response.status());
             }
             send(exchange, response);
         }
@@ -97,6 +112,10 @@ final class TutumApi implements HttpHandler {
         }
         URI uri = exchange.getRequestURI();
         String path = uri.getRawPath();
+        if (path.equals(STATS_PATH)) {
+            requireMethod(exchange.getRequestMethod(), "GET");
+            return Response.ok(stats.toJson());
+        }
         if (!path.startsWith(PREFIX) || !path.endsWith("/")) {
             throw new ApiException(404, "Not found: " + path + " (the API's paths start with " + PREFIX
                                         + " and end with /)");

@@ -1,0 +1,222 @@
+package dev.zdd.sandbox;
+
+import dev.zdd.sandbox.Orchestrator.ActionInfo;
+import dev.zdd.sandbox.Orchestrator.ObjectRef;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What the sandbox saw, for measuring a client against it: every API request (when, what, from which
+ * {@code User-Agent}, about which service, answered how), every redeploy with the instant its action started and
+ * ended, and the load balancer's rotation. Served as JSON at {@code GET /sandbox/stats} (same credentials as the
+ * API) and in Java through {@link Sandbox#stats()}.
+ *
+ * <p>Bounded: the request log keeps the newest {@value #LOG_LIMIT} requests and each count map at most
+ * {@value #KEY_LIMIT} keys (later ones are counted under {@code "(other)"}); the totals never drop anything.
+ * Requests to {@code /sandbox/stats} itself are not counted, so that reading the numbers does not change them.
+ */
+public final class SandboxStats {
+
+    public static final int LOG_LIMIT = 10_000;
+    public static final int KEY_LIMIT = 64;
+    static final String OTHER = "(other)";
+    static final String NONE = "(none)";
+
+    /**
+     * One API request.
+     *
+     * @param path      the raw path with its query string, if any
+     * @param userAgent the {@code User-Agent} header, or null
+     * @param service   the service the request is about ({@code name}, or {@code name.stack} in a stack), when its
+     *                  path or filter names one, its container or its action; else null
+     */
+    public record ApiRequest(Instant time, String method, String path, String userAgent, String service,
+                             int status) {
+    }
+
+    /**
+     * One redeploy, of a service or of one container.
+     *
+     * @param container the container's name for a container redeploy, else null
+     * @param end       the instant its action reached Success or Failed, or null while it runs
+     */
+    public record Redeploy(String action, String service, String container, String userAgent, String state,
+                           Instant start, Instant end) {
+
+        /** The platform's own redeploy time: from the request being accepted to the action's end, if it ended. */
+        public Optional<Duration> duration() {
+            return end == null ? Optional.empty() : Optional.of(Duration.between(start, end));
+        }
+    }
+
+    private final Orchestrator platform;
+    private final Supplier<List<String>> rotation;
+    private final ArrayDeque<ApiRequest> log = new ArrayDeque<>();
+    private final Map<String, Long> byService = new LinkedHashMap<>();
+    private final Map<String, Long> byUserAgent = new LinkedHashMap<>();
+    private long total;
+
+    SandboxStats(Orchestrator platform, Supplier<List<String>> rotation) {
+        this.platform = platform;
+        this.rotation = rotation;
+    }
+
+    /** Counts one request; {@code rawQuery} may be null. */
+    void record(Instant time, String method, String rawPath, String rawQuery, String userAgent, int status) {
+        String service = serviceOf(rawPath, rawQuery); // outside this object's lock: it reads the platform
+        String path = rawQuery == null || rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery;
+        ApiRequest request = new ApiRequest(time, method, path, userAgent, service, status);
+        synchronized (this) {
+            total++;
+            count(byService, service == null ? NONE : service);
+            count(byUserAgent, userAgent == null ? NONE : userAgent);
+            if (log.size() == LOG_LIMIT) {
+                log.removeFirst();
+            }
+            log.addLast(request);
+        }
+    }
+
+    /** Every API request counted so far. */
+    public synchronized long totalRequests() {
+        return total;
+    }
+
+    /** Requests per service; those about no one service under {@code "(none)"}. */
+    public synchronized Map<String, Long> requestsByService() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(byService));
+    }
+
+    /** Requests per {@code User-Agent}; those without one under {@code "(none)"}. */
+    public synchronized Map<String, Long> requestsByUserAgent() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(byUserAgent));
+    }
+
+    /** The newest {@value #LOG_LIMIT} requests, oldest first. */
+    public synchronized List<ApiRequest> requests() {
+        return List.copyOf(log);
+    }
+
+    /** Every redeploy so far, oldest first, with the instants its action started and ended. */
+    public List<Redeploy> redeploys() {
+        List<ActionInfo> newestFirst = platform.actions();
+        List<Redeploy> redeploys = new ArrayList<>(newestFirst.size());
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            ActionInfo action = newestFirst.get(i);
+            String container = action.object().type().equals("container")
+                    ? platform.container(action.object().uuid()).map(Orchestrator.ContainerInfo::name).orElse(null)
+                    : null;
+            redeploys.add(new Redeploy(action.uuid(), serviceOf(action.object()), container, action.userAgent(),
+                    action.state().label(), action.start(), action.end()));
+        }
+        return redeploys;
+    }
+
+    /** The container slots the load balancer keeps in rotation now. */
+    public List<String> inRotation() {
+        return rotation.get();
+    }
+
+    /** The body of {@code GET /sandbox/stats}. */
+    Map<String, Object> toJson() {
+        Map<String, Object> requests = new LinkedHashMap<>();
+        synchronized (this) {
+            requests.put("total", total);
+            requests.put("byService", new LinkedHashMap<>(byService));
+            requests.put("byUserAgent", new LinkedHashMap<>(byUserAgent));
+            requests.put("logLimit", LOG_LIMIT);
+            List<Map<String, Object>> entries = new ArrayList<>(log.size());
+            for (ApiRequest r : log) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("time", r.time().toString());
+                entry.put("method", r.method());
+                entry.put("path", r.path());
+                entry.put("service", r.service());
+                entry.put("userAgent", r.userAgent());
+                entry.put("status", r.status());
+                entries.add(entry);
+            }
+            requests.put("log", entries);
+        }
+        List<Map<String, Object>> redeploys = new ArrayList<>();
+        for (Redeploy r : redeploys()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("action", r.action());
+            entry.put("service", r.service());
+            entry.put("container", r.container());
+            entry.put("userAgent", r.userAgent());
+            entry.put("state", r.state());
+            entry.put("start", r.start().toString());
+            entry.put("end", r.end() == null ? null : r.end().toString());
+            entry.put("seconds", r.duration().map(d -> d.toNanos() / 1e9).orElse(null));
+            redeploys.add(entry);
+        }
+        Map<String, Object> balancer = new LinkedHashMap<>();
+        balancer.put("inRotation", inRotation());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("requests", requests);
+        body.put("redeploys", redeploys);
+        body.put("loadBalancer", balancer);
+        return body;
+    }
+
+    private static void count(Map<String, Long> counts, String key) {
+        String counted = counts.containsKey(key) || counts.size() < KEY_LIMIT ? key : OTHER;
+        counts.merge(counted, 1L, Long::sum);
+    }
+
+    /** The service a request is about: from its path (service, container or action) or its filter. */
+    private String serviceOf(String rawPath, String rawQuery) {
+        if (!rawPath.startsWith(TutumApi.PREFIX)) {
+            return null;
+        }
+        String[] parts = rawPath.substring(TutumApi.PREFIX.length()).split("/");
+        if (parts.length >= 2 && !parts[1].isEmpty()) {
+            return switch (parts[0]) {
+                case "service", "container" -> serviceOf(new ObjectRef(parts[0], parts[1]));
+                case "action" -> platform.action(parts[1]).map(a -> serviceOf(a.object())).orElse(null);
+                default -> null;
+            };
+        }
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (eq > 0 && (name.equals("service") || name.equals("object"))) {
+                String uri = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String[] uriParts = uri.split("/");
+                if (uriParts.length >= 2) {
+                    return serviceOf(new ObjectRef(uriParts[uriParts.length - 2], uriParts[uriParts.length - 1]));
+                }
+            }
+        }
+        return null;
+    }
+
+    private String serviceOf(ObjectRef object) {
+        String serviceUuid = switch (object.type()) {
+            case "service" -> object.uuid();
+            case "container" -> platform.container(object.uuid()).map(Orchestrator.ContainerInfo::serviceUuid)
+                    .orElse(null);
+            default -> null;
+        };
+        if (serviceUuid == null) {
+            return null;
+        }
+        return platform.service(serviceUuid).map(s -> s.stackUuid() == null ? s.name()
+                : s.name() + "." + platform.stack(s.stackUuid()).map(Orchestrator.StackInfo::name).orElse("?"))
+                .orElse(null);
+    }
+}
