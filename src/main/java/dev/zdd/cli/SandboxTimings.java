@@ -19,6 +19,12 @@ final class SandboxTimings {
                           + " (default ${DEFAULT-VALUE}).")
     Duration bootTime;
 
+    @Option(names = "--boot-jitter", paramLabel = "DURATION", defaultValue = "0s",
+            converter = DurationConverter.class,
+            description = "Add a random share of this to each boot time, as real containers vary"
+                          + " (default ${DEFAULT-VALUE}).")
+    Duration bootJitter;
+
     @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "1.5s", converter = DurationConverter.class,
             description = "How long it then answers 503 while the platform already says Running"
                           + " (default ${DEFAULT-VALUE}).")
@@ -49,6 +55,6 @@ final class SandboxTimings {
 
     /** Sets the boot time, warm-up and health check on a sandbox builder. */
     Sandbox.Builder applyTo(Sandbox.Builder builder) {
-        return builder.bootTime(bootTime).warmup(warmup).healthCheck(healthCheck());
+        return builder.bootTime(bootTime).bootJitter(bootJitter).warmup(warmup).healthCheck(healthCheck());
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -101,7 +102,7 @@ final class Orchestrator implements Closeable {
 
     private final Clock clock;
     private final Sleeper sleeper;
-    private final Duration bootTime;
+    private final Supplier<Duration> bootTime;
     private final Duration warmup;
     private final Consumer<String> events;
     private final Map<String, StackEntry> stacks = new LinkedHashMap<>();
@@ -137,8 +138,9 @@ final class Orchestrator implements Closeable {
         }
     }
 
-    Orchestrator(List<ServiceSpec> specs, int containersPerService, Duration bootTime, Duration warmup, Clock clock,
-                 Sleeper sleeper, Consumer<String> events, Executor handlers) {
+    /** @param bootTime asked once per new container: how long it takes to listen */
+    Orchestrator(List<ServiceSpec> specs, int containersPerService, Supplier<Duration> bootTime, Duration warmup,
+                 Clock clock, Sleeper sleeper, Consumer<String> events, Executor handlers) {
         this.clock = clock;
         this.sleeper = sleeper;
         this.bootTime = bootTime;
@@ -422,7 +424,7 @@ final class Orchestrator implements Closeable {
             closed.await(); // never comes up: only closing the sandbox ends this
             throw new InterruptedException("sandbox closed");
         }
-        sleeper.sleep(bootTime);
+        sleeper.sleep(bootTime.get());
         if (rehearsal == Rehearsal.FAIL) {
             update(uuid, c -> c.exited(clock.instant(), 1, "rehearsed failure"));
             return false;

@@ -19,8 +19,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * A local Tutum-compatible platform that needs nothing but Java: the Tutum REST API on loopback, services whose
@@ -54,8 +56,11 @@ public final class Sandbox implements AutoCloseable {
         this.apiKey = options.apiKey != null ? options.apiKey : newApiKey();
         this.containerHandlers = Threads.bounded("sandbox-container", 8, 256);
         this.apiHandlers = Threads.bounded("sandbox-api", 4, 64);
-        this.orchestrator = new Orchestrator(options.services, options.containersPerService, options.bootTime,
-                options.warmup, options.clock, options.sleeper, options.events, containerHandlers);
+        Duration bootTime = options.bootTime;
+        Duration bootJitter = options.bootJitter;
+        this.orchestrator = new Orchestrator(options.services, options.containersPerService,
+                () -> jittered(bootTime, bootJitter, ThreadLocalRandom.current()), options.warmup, options.clock,
+                options.sleeper, options.events, containerHandlers);
         options.failing.forEach(name -> orchestrator.rehearse(name, Rehearsal.FAIL));
         options.hanging.forEach(name -> orchestrator.rehearse(name, Rehearsal.HANG));
     }
@@ -173,6 +178,12 @@ public final class Sandbox implements AutoCloseable {
         return this;
     }
 
+    /** The base plus a uniformly random share of the jitter, in {@code [base, base + jitter)}; the base for none. */
+    static Duration jittered(Duration base, Duration jitter, RandomGenerator random) {
+        long spread = jitter.toNanos();
+        return spread <= 0 ? base : base.plusNanos(random.nextLong(spread));
+    }
+
     private static String newApiKey() {
         byte[] key = new byte[20];
         new SecureRandom().nextBytes(key);
@@ -186,6 +197,7 @@ public final class Sandbox implements AutoCloseable {
         private List<ServiceSpec> services = List.of(new ServiceSpec("web-1", null), new ServiceSpec("web-2", null));
         private int containersPerService = 1;
         private Duration bootTime = Duration.ofSeconds(2);
+        private Duration bootJitter = Duration.ZERO;
         private Duration warmup = Duration.ofMillis(1500);
         private HealthCheck healthCheck = HealthCheck.DEFAULT;
         private String user = "sandbox";
@@ -243,6 +255,16 @@ public final class Sandbox implements AutoCloseable {
         /** How long a new container takes to listen (connections are refused meanwhile); default 2 s. */
         public Builder bootTime(Duration duration) {
             this.bootTime = nonNegative(duration, "boot time");
+            return this;
+        }
+
+        /**
+         * Adds a random share of this to each new container's boot time (uniform in {@code [0, jitter)}), as real
+         * containers never take exactly the same time; default 0. Makes a client's polling phase meet the
+         * platform's end at random, as it does on a real platform.
+         */
+        public Builder bootJitter(Duration duration) {
+            this.bootJitter = nonNegative(duration, "boot jitter");
             return this;
         }
 
