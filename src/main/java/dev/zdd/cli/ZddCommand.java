@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "zdd", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = ZddCommand.VersionProvider.class,
         description = "Redeploys services one after another with zero downtime.",
         // Every subcommand is registered here (sandbox and demo join this list when they come).
-        subcommands = {RedeployCommand.class, ServicesCommand.class})
+        subcommands = {RedeployCommand.class, ServicesCommand.class, CompletionCommand.class})
 final class ZddCommand implements Callable<Integer> {
 
     @Spec
