@@ -84,6 +84,10 @@ final class RedeployCommand implements Callable<Integer> {
             description = "text or json (NDJSON on stdout; default ${DEFAULT-VALUE}).")
     OutputFormat output;
 
+    @Option(names = "--no-color",
+            description = "No colour in the progress on a terminal (so does a non-empty NO_COLOR variable).")
+    boolean noColor;
+
     @Mixin
     Diagnostics diagnostics;
 
@@ -105,7 +109,8 @@ final class RedeployCommand implements Callable<Integer> {
         RolloutSettings settings = settings();
         Renderer renderer = output == OutputFormat.JSON
                 ? new JsonRenderer(command.getOut(), env.clock())
-                : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun);
+                : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun,
+                        progress(command));
         Cancellation cancellation = new Cancellation();
         Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request);
         RolloutReport report;
@@ -113,6 +118,7 @@ final class RedeployCommand implements Callable<Integer> {
             report = run(settings, renderer, cancellation);
         } finally {
             signals.close();
+            renderer.runEnded();
         }
         int exitCode = ExitCodes.of(report);
         if (report.cause() != null) {
@@ -120,6 +126,20 @@ final class RedeployCommand implements Callable<Integer> {
         }
         renderer.summary(report, exitCode);
         return exitCode;
+    }
+
+    /**
+     * Live lines only where they can be seen and redrawn: a terminal that can move its cursor, without -v (whose
+     * log lines would tear the redrawn ones) or -q (which shows no progress). Timestamps only where nobody watches.
+     */
+    private TextRenderer.Progress progress(CommandLine command) {
+        boolean cursor = env.terminal() && !"dumb".equals(env.variables().get("TERM"));
+        if (cursor && !diagnostics.quiet() && !diagnostics.verbose()) {
+            String noColorVariable = env.variables().get("NO_COLOR");
+            boolean colour = !noColor && (noColorVariable == null || noColorVariable.isEmpty());
+            return new LiveLines(command.getErr(), env.clock(), colour);
+        }
+        return new LogLines(command.getErr(), env.clock(), !env.terminal());
     }
 
     private RolloutReport run(RolloutSettings settings, Renderer renderer, Cancellation cancellation) {
