@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "completion", usageHelpAutoWidth = true,
         description = "Prints a shell completion script: commands, options, platforms and output formats.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.SUCCESS_DOC, ExitCodes.USAGE_DOC},
         footerHeading = "%nExamples:%n",
         footer = {
             "  source <(zdd completion bash)    # in ~/.bashrc",

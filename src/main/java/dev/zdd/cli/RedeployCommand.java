@@ -25,7 +25,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code zdd redeploy SERVICE...}: parse, build the settings, run the engine, render. */
 @Command(name = "redeploy", sortOptions = false, usageHelpAutoWidth = true,
-        description = "Redeploys the services one after another, in the order given, so that some of them always serve.")
+        description = "Redeploys the services one after another, in the order given, so that some of them always serve.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.SUCCESS_DOC, ExitCodes.FAILED_DOC, ExitCodes.USAGE_DOC, ExitCodes.RESOLUTION_DOC,
+            ExitCodes.PREFLIGHT_DOC, ExitCodes.PLATFORM_DOC, ExitCodes.DOWNTIME_DOC, ExitCodes.INTERRUPTED_DOC},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zdd redeploy --dry-run web-1 web-2",
+            "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
+            "  zdd redeploy --output json web | jq -r 'select(.event == \"summary\") | .outcome'"
+        })
 final class RedeployCommand implements Callable<Integer> {
 
     @Spec

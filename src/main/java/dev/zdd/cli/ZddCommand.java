@@ -12,6 +12,15 @@ import picocli.CommandLine.Spec;
 /** {@code zdd}: the top command; it only holds the subcommands and the standard help and version options. */
 @Command(name = "zdd", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = ZddCommand.VersionProvider.class,
         description = "Redeploys services one after another with zero downtime.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.SUCCESS_DOC, ExitCodes.FAILED_DOC, ExitCodes.USAGE_DOC, ExitCodes.RESOLUTION_DOC,
+            ExitCodes.PREFLIGHT_DOC, ExitCodes.PLATFORM_DOC, ExitCodes.DOWNTIME_DOC, ExitCodes.INTERRUPTED_DOC},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zdd services",
+            "  zdd redeploy web-1 web-2",
+            "  source <(zdd completion bash)"
+        },
         // Every subcommand is registered here (sandbox and demo join this list when they come).
         subcommands = {RedeployCommand.class, ServicesCommand.class, CompletionCommand.class})
 final class ZddCommand implements Callable<Integer> {
