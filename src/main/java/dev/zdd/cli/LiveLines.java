@@ -63,7 +63,10 @@ final class LiveLines implements TextRenderer.Progress {
 
     @Override
     public synchronized void ready(Target target, Container container, Duration sinceRedeploy) {
-        line(target, TextRenderer.label(target, container)).ready = Durations.measured(sinceRedeploy);
+        Line line = line(target, TextRenderer.label(target, container));
+        line.ready = Durations.measured(sinceRedeploy);
+        // The engine counts from just before its request; count from there too, so the two times agree.
+        line.started = clock.instant().minus(sinceRedeploy);
         redraw();
     }
 
@@ -130,7 +133,7 @@ final class LiveLines implements TextRenderer.Progress {
     private final class Line {
         final Target target;
         final String label;
-        final Instant started;
+        Instant started;
         Instant ended;
         String state = "";
         String ready;
