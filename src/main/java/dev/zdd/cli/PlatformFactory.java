@@ -3,6 +3,9 @@ package dev.zdd.cli;
 import dev.zdd.platform.Platform;
 import dev.zdd.platform.tutum.TutumConfig;
 import dev.zdd.platform.tutum.TutumPlatform;
+import dev.zdd.time.Sleeper;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
 
 /** Turns the resolved platform options into a platform client. */
 @FunctionalInterface
@@ -10,15 +13,23 @@ public interface PlatformFactory {
 
     Platform open(Connection connection);
 
-    /** The real adapters. */
-    PlatformFactory STANDARD = connection -> switch (connection.platform()) {
-        case TUTUM -> new TutumPlatform(tutum(TutumConfig.Flavor.TUTUM, connection));
-        case DOCKERCLOUD -> new TutumPlatform(tutum(TutumConfig.Flavor.DOCKERCLOUD, connection));
-        case SWARM -> throw new IllegalStateException("swarm is refused while the options are read");
-    };
+    /** The real adapters, with the system clock and real waits between retries. */
+    PlatformFactory STANDARD = standard(Clock.systemUTC(), Sleeper.SYSTEM);
 
-    private static TutumConfig tutum(TutumConfig.Flavor flavor, Connection connection) {
-        return new TutumConfig(flavor, connection.apiUrl(), connection.namespace(), connection.authorization(),
-                connection.insecureHttp());
+    /** The real adapters, waiting between retries through {@code sleeper}. */
+    static PlatformFactory standard(Clock clock, Sleeper sleeper) {
+        return connection -> switch (connection.platform()) {
+            case TUTUM -> tutum(TutumConfig.Flavor.TUTUM, connection, clock, sleeper);
+            case DOCKERCLOUD -> tutum(TutumConfig.Flavor.DOCKERCLOUD, connection, clock, sleeper);
+            case SWARM -> throw new IllegalStateException("swarm is refused while the options are read");
+        };
+    }
+
+    private static Platform tutum(TutumConfig.Flavor flavor, Connection connection, Clock clock, Sleeper sleeper) {
+        TutumConfig config = new TutumConfig(flavor, connection.apiUrl(), connection.namespace(),
+                connection.authorization(), connection.insecureHttp())
+                .withCaCert(connection.caCert())
+                .withEnvironment(connection.proxyVariables());
+        return new TutumPlatform(config, clock, sleeper, RandomGenerator.getDefault());
     }
 }

@@ -4,7 +4,10 @@ import dev.zdd.platform.tutum.TutumConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -19,6 +22,8 @@ import picocli.CommandLine.ParameterException;
 public final class PlatformOptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlatformOptions.class);
+    private static final List<String> PROXY_VARIABLES = List.of("https_proxy", "HTTPS_PROXY", "http_proxy",
+            "HTTP_PROXY", "no_proxy", "NO_PROXY");
 
     @Option(names = "--platform", paramLabel = "NAME",
             description = "tutum, dockercloud or swarm (env ZDD_PLATFORM; default tutum).")
@@ -46,6 +51,12 @@ public final class PlatformOptions {
             description = "Allow a plain http:// API URL to a host that is not a loopback address.")
     boolean insecureHttp;
 
+    @Option(names = "--ca-cert", paramLabel = "FILE",
+            description = "PEM file with one or more CA certificates to trust besides the system's, for an API behind "
+                          + "a private CA. Certificates are always verified. Proxies come from HTTPS_PROXY, "
+                          + "HTTP_PROXY and NO_PROXY (or their lowercase forms).")
+    Path caCert;
+
     /**
      * Resolves options, environment and {@code ~/.tutum} into a connection. Throws a usage error for bad option
      * or variable values, and a credentials {@link dev.zdd.platform.PlatformException} when none are found.
@@ -64,7 +75,19 @@ public final class PlatformOptions {
         LOG.info("{} at {}, credentials from {}", name, url, credentials.source());
         String ns = name == PlatformName.DOCKERCLOUD
                 ? (namespace != null ? namespace : env.variable("DOCKERCLOUD_NAMESPACE")) : null;
-        return new Connection(name, url, ns, credentials.authorization(), credentials.source(), insecureHttp);
+        return new Connection(name, url, ns, credentials.authorization(), credentials.source(), insecureHttp, caCert,
+                proxyVariables(env));
+    }
+
+    private static Map<String, String> proxyVariables(Environment env) {
+        Map<String, String> proxies = new HashMap<>();
+        for (String name : PROXY_VARIABLES) {
+            String value = env.variable(name);
+            if (value != null) {
+                proxies.put(name, value);
+            }
+        }
+        return proxies;
     }
 
     private PlatformName platformName(CommandLine command, Environment env) {

@@ -1,12 +1,15 @@
 package dev.zdd.platform;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
  * A container platform that runs services and can redeploy them: Tutum, Docker Cloud, Docker Swarm.
  *
  * <p>Implementations map their API onto these calls and the domain types; they never leak their DTOs. Every
- * method may throw a {@link PlatformException}; read calls are safe to retry, redeploy calls are not.
+ * method may throw a {@link PlatformException}: an implementation retries what is safe to retry, and reports a
+ * failure only once its retries are spent; a redeploy is never sent twice unless the first demonstrably did not
+ * start.
  */
 public interface Platform {
 
@@ -33,4 +36,12 @@ public interface Platform {
 
     /** What to call the platform in messages, e.g. {@code Tutum at https://dashboard.tutum.co}. */
     String describe();
+
+    /**
+     * Bounds the platform's own waiting from now on: a failed request is not tried again after a wait that would
+     * end past {@code deadline}. The engine calls it with each step's deadline, so that {@code --timeout} and
+     * {@code --deadline} bound retries too. Platforms that never wait need not care.
+     */
+    default void retryUntil(Instant deadline) {
+    }
 }

@@ -240,12 +240,12 @@ public final class Rollout {
 
         private Step redeployService(Target target) {
             Instant requested = clock.instant();
+            Instant stepDeadline = stepDeadline(requested);
             Optional<Service> fresh = recheck(target, null);
             if (fresh.isEmpty()) {
                 return new Step(ServiceOutcome.FAILED, Duration.ZERO, "no longer fully Running");
             }
             Service before = fresh.get();
-            Instant stepDeadline = stepDeadline(requested);
             Redeployment redeployment = platform.redeploy(before, settings.reuseVolumes());
             listener.redeploying(target, null);
             if (!redeployment.hasAction()) {
@@ -275,12 +275,14 @@ public final class Rollout {
                     return new Step(ServiceOutcome.INTERRUPTED, since(started), "interrupted");
                 }
                 Container old = containers.get(j);
+                Instant requested = clock.instant();
+                Instant stepDeadline = stepDeadline(requested); // bounds the re-check's retries too
                 Optional<Service> fresh = recheck(target, old);
                 if (fresh.isEmpty()) {
                     return new Step(ServiceOutcome.FAILED, since(started),
                             "no longer fully Running before " + old.name());
                 }
-                Step step = redeployContainer(target, fresh.get(), old);
+                Step step = redeployContainer(target, fresh.get(), old, requested, stepDeadline);
                 if (!step.succeeded()) {
                     return new Step(step.outcome(), since(started), old.name() + ": " + step.reason());
                 }
@@ -299,9 +301,8 @@ public final class Rollout {
             return new Step(ServiceOutcome.REDEPLOYED, took, null);
         }
 
-        private Step redeployContainer(Target target, Service service, Container old) {
-            Instant requested = clock.instant();
-            Instant stepDeadline = stepDeadline(requested);
+        private Step redeployContainer(Target target, Service service, Container old, Instant requested,
+                                       Instant stepDeadline) {
             Redeployment redeployment = platform.redeploy(old, settings.reuseVolumes());
             listener.redeploying(target, old);
             ContainerWatch watch = new ContainerWatch(target, service, old);
@@ -404,9 +405,12 @@ public final class Rollout {
             return null;
         }
 
+        /** The step's deadline, which from now on also bounds the platform's retries. */
         private Instant stepDeadline(Instant requested) {
             Instant own = requested.plus(settings.timeout());
-            return runDeadline == null || own.isBefore(runDeadline) ? own : runDeadline;
+            Instant deadline = runDeadline == null || own.isBefore(runDeadline) ? own : runDeadline;
+            platform.retryUntil(deadline);
+            return deadline;
         }
 
         private String timeoutReason(Instant stepDeadline) {

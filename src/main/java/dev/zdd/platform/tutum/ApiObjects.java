@@ -36,7 +36,8 @@ final class ApiObjects {
         }
     }
 
-    record ContainerObject(String uuid, String name, String state, String service, List<Port> containerPorts) {
+    record ContainerObject(String uuid, String resourceUri, String name, String state, String service,
+                           List<Port> containerPorts) {
         ContainerObject {
             require(uuid, "uuid");
             require(name, "name");
@@ -55,8 +56,13 @@ final class ApiObjects {
         }
     }
 
-    /** {@code object} is the URI of what the action acts on; {@code action} its name, e.g. Service Redeploy. */
-    record ActionObject(String state, String object, String action) {
+    /**
+     * {@code object} is the URI of what the action acts on; {@code action} its name, e.g. Service Redeploy;
+     * {@code method} and {@code path} the request that started it; {@code start_date} when, e.g.
+     * {@code Mon, 13 Oct 2014 11:01:43 +0000}.
+     */
+    record ActionObject(String uuid, String resourceUri, String state, String object, String action, String method,
+                        String path, String startDate) {
     }
 
     private static void require(Object value, String field) {

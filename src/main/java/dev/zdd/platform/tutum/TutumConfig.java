@@ -1,7 +1,9 @@
 package dev.zdd.platform.tutum;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,10 +16,15 @@ import java.util.Objects;
  * @param insecureHttp   allow plain {@code http://} to a host that is not a loopback address
  * @param connectTimeout connect timeout per request
  * @param readTimeout    read timeout per request
- * @param callTimeout    whole-call timeout per request
+ * @param callTimeout    whole-call timeout per request (each try of a retried request gets its own)
+ * @param caCert         a PEM file of one or more CA certificates to trust besides the system's, or null
+ * @param environment    the process environment, read for {@code HTTPS_PROXY}, {@code HTTP_PROXY} and
+ *                       {@code NO_PROXY} (either case); empty for direct connections
+ * @param retry          how requests that are safe to repeat are retried
  */
 public record TutumConfig(Flavor flavor, URI apiUrl, String namespace, String authorization, boolean insecureHttp,
-                          Duration connectTimeout, Duration readTimeout, Duration callTimeout) {
+                          Duration connectTimeout, Duration readTimeout, Duration callTimeout, Path caCert,
+                          Map<String, String> environment, RetryPolicy retry) {
 
     public enum Flavor {
         TUTUM("https://dashboard.tutum.co"),
@@ -40,17 +47,40 @@ public record TutumConfig(Flavor flavor, URI apiUrl, String namespace, String au
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
         readTimeout = readTimeout == null ? Duration.ofSeconds(30) : readTimeout;
         callTimeout = callTimeout == null ? Duration.ofSeconds(60) : callTimeout;
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+        retry = retry == null ? RetryPolicy.DEFAULT : retry;
+    }
+
+    public TutumConfig(Flavor flavor, URI apiUrl, String namespace, String authorization, boolean insecureHttp,
+                       Duration connectTimeout, Duration readTimeout, Duration callTimeout) {
+        this(flavor, apiUrl, namespace, authorization, insecureHttp, connectTimeout, readTimeout, callTimeout,
+                null, null, null);
     }
 
     public TutumConfig(Flavor flavor, URI apiUrl, String namespace, String authorization, boolean insecureHttp) {
         this(flavor, apiUrl, namespace, authorization, insecureHttp, null, null, null);
     }
 
-    /** Never shows the credentials. */
+    public TutumConfig withCaCert(Path file) {
+        return new TutumConfig(flavor, apiUrl, namespace, authorization, insecureHttp, connectTimeout, readTimeout,
+                callTimeout, file, environment, retry);
+    }
+
+    public TutumConfig withEnvironment(Map<String, String> variables) {
+        return new TutumConfig(flavor, apiUrl, namespace, authorization, insecureHttp, connectTimeout, readTimeout,
+                callTimeout, caCert, variables, retry);
+    }
+
+    public TutumConfig withRetry(RetryPolicy policy) {
+        return new TutumConfig(flavor, apiUrl, namespace, authorization, insecureHttp, connectTimeout, readTimeout,
+                callTimeout, caCert, environment, policy);
+    }
+
+    /** Never shows the credentials, nor the environment (a proxy URL may hold a password). */
     @Override
     public String toString() {
         return "TutumConfig[flavor=" + flavor + ", apiUrl=" + apiUrl + ", namespace=" + namespace
                + ", authorization=" + (authorization == null ? "none" : "***") + ", insecureHttp=" + insecureHttp
-               + "]";
+               + ", caCert=" + caCert + ", retry=" + retry + "]";
     }
 }

@@ -12,13 +12,26 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.zdd.Version;
 import dev.zdd.platform.PlatformException;
+import dev.zdd.time.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.math.BigDecimal;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLException;
+import okhttp3.Call;
 import okhttp3.CookieJar;
+import okhttp3.EventListener;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -27,18 +40,26 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the API: one client and one mapper, the headers every request carries, and the mapping of
- * every failure onto the three kinds of {@link PlatformException}. Every request goes through {@link #execute}.
+ * The HTTP side of the API: one client and one mapper, the headers every request carries, the mapping of every
+ * failure onto the three kinds of {@link PlatformException}, and retries. Every request goes through
+ * {@link #execute}, which sends a GET again after a transient fault (connection failure, timeout, 429, 500, 502,
+ * 503, 504), waiting with exponential backoff and full jitter or as {@code Retry-After} says. A POST is sent again
+ * only when it demonstrably never reached the server (the connection was never made, or a 429 refused it); when
+ * its outcome is unknown, {@link UnknownOutcomeException} tells the caller to look before it sends again.
  */
 final class TutumHttp {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TutumHttp.class);
     /** Far more than any page of 25 objects; a body beyond it is not an API answer. */
     static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
     /** Enough for {@code {"error": "..."}}; an error page beyond it is not read further. */
     private static final long MAX_ERROR_BODY_BYTES = 64L * 1024;
     private static final int MAX_ERROR_TEXT = 200;
+    private static final Set<Integer> TRANSIENT_STATUSES = Set.of(429, 500, 502, 503, 504);
     private static final MediaType JSON = MediaType.get("application/json");
     // From bytes, so that OkHttp sends the media type as given, without a "; charset=utf-8" suffix.
     private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
@@ -47,23 +68,55 @@ final class TutumHttp {
     private final ObjectMapper mapper;
     private final String authorization;
     private final String apiUrl;
+    private final RetryPolicy retry;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final RandomGenerator random;
+    /** No retry wait may end after this; null until the engine sets one. */
+    private volatile Instant retryDeadline;
 
-    TutumHttp(TutumConfig config, String apiUrlForMessages) {
+    TutumHttp(TutumConfig config, HttpUrl root, String apiUrlForMessages, Clock clock, Sleeper sleeper,
+              RandomGenerator random) {
         this.authorization = config.authorization();
         this.apiUrl = apiUrlForMessages;
-        this.client = new OkHttpClient.Builder()
+        this.retry = config.retry();
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.random = random;
+        ProxyEnvironment proxies = ProxyEnvironment.from(config.environment());
+        String proxy = proxies.describe(root.uri());
+        if (proxy != null) {
+            LOG.info("requests to {} go through the proxy {}", root.host(), proxy);
+        }
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
+                .writeTimeout(config.readTimeout())
                 .callTimeout(config.callTimeout())
+                // OkHttp would otherwise send a request again by itself after some connection failures, a POST
+                // included: retries are decided here, where a redeploy is never repeated blindly.
+                .retryOnConnectionFailure(false)
+                .proxySelector(proxies)
+                .proxyAuthenticator(proxies)
+                .eventListenerFactory(SendTracker::of)
                 // The Docker Cloud SDKs kept a cookie session across calls; Tutum used none.
                 .cookieJar(config.flavor() == TutumConfig.Flavor.DOCKERCLOUD
-                        ? new MemoryCookieJar(Clock.systemUTC()) : CookieJar.NO_COOKIES)
-                .addInterceptor(new HttpTrace())
-                .build();
+                        ? new MemoryCookieJar(clock) : CookieJar.NO_COOKIES)
+                .addInterceptor(new HttpTrace());
+        if (config.caCert() != null) {
+            CaCertificates trust = CaCertificates.trustingAlso(config.caCert());
+            builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager());
+        }
+        this.client = builder.build();
         this.mapper = new ObjectMapper()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+    }
+
+    /** From now on, start no retry wait that would end after {@code deadline}. */
+    void retryUntil(Instant deadline) {
+        this.retryDeadline = deadline;
     }
 
     JavaType pageOf(Class<?> item) {
@@ -78,7 +131,10 @@ final class TutumHttp {
         return decode(execute(request(url).get().build()), type);
     }
 
-    /** POSTs {@code {}} and returns the answer's headers, which name the action the POST started. */
+    /**
+     * POSTs {@code {}} and returns the answer's headers, which name the action the POST started. Throws
+     * {@link UnknownOutcomeException} when the request went out but no answer says what became of it.
+     */
     Headers post(HttpUrl url) {
         return execute(request(url).post(RequestBody.create(EMPTY_OBJECT, JSON)).build()).headers();
     }
@@ -94,15 +150,80 @@ final class TutumHttp {
         return builder;
     }
 
-    /** The one place a request is sent (and where retries will go). */
+    /** The one place a request is sent: tried until it succeeds, fails for good, or the budget runs out. */
     private Reply execute(Request request) {
+        String method = request.method();
+        String path = pathOf(request.url());
+        boolean idempotent = method.equals("GET");
+        for (int attempt = 1; ; attempt++) {
+            SendTracker tracker = new SendTracker();
+            Failure failure;
+            try {
+                Reply reply = send(request.newBuilder().tag(SendTracker.class, tracker).build());
+                if (reply.isSuccessful()) {
+                    return reply;
+                }
+                failure = statusFailure(reply, idempotent);
+            } catch (IOException e) {
+                if (isInterruption(e)) {
+                    // Okio reports the interrupt by clearing the flag; whoever interrupted must still see it.
+                    Thread.currentThread().interrupt();
+                    throw PlatformException.transport(method, path, method + " " + path + " was interrupted", e);
+                }
+                failure = transportFailure(method, path, e, idempotent, tracker.sent);
+            }
+            if (failure.outcomeUnknown()) {
+                throw new UnknownOutcomeException(failure.toException(method, path, ""));
+            }
+            if (!failure.retryable()) {
+                throw failure.toException(method, path, "");
+            }
+            waitToRetry(method, path, failure, attempt);
+        }
+    }
+
+    /** Naps before the next try, or throws the failure when there is to be none. */
+    private void waitToRetry(String method, String path, Failure failure, int attempt) {
+        if (attempt >= retry.maxAttempts()) {
+            throw failure.toException(method, path, attempt == 1 ? "" : " (tried " + attempt + " times)");
+        }
+        Duration wait;
+        if (failure.retryAfter() != null) {
+            if (failure.retryAfter().compareTo(retry.maxRetryAfter()) > 0) {
+                throw failure.toException(method, path, " and asked to wait " + seconds(failure.retryAfter())
+                        + " before trying again, longer than zdd waits (" + seconds(retry.maxRetryAfter()) + ")");
+            }
+            wait = failure.retryAfter();
+        } else {
+            wait = Duration.ofMillis(random.nextLong(retry.ceiling(attempt).toMillis() + 1));
+        }
+        Instant deadline = retryDeadline;
+        if (deadline != null && clock.instant().plus(wait).isAfter(deadline)) {
+            throw failure.toException(method, path, " (tried " + attempt + (attempt == 1 ? " time" : " times")
+                    + "; waiting " + seconds(wait) + " to try again would pass the deadline)");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw PlatformException.transport(method, path, method + " " + path + " was interrupted", null);
+        }
+        LOG.info("{} {} {}; trying again in {} (attempt {} of {})", method, path, failure.problem(), seconds(wait),
+                attempt + 1, retry.maxAttempts());
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PlatformException.transport(method, path, method + " " + path
+                    + " was interrupted while waiting to try again", e);
+        }
+    }
+
+    /** Sends once and reads the answer, whatever its status; throws only when no complete answer came. */
+    private Reply send(Request request) throws IOException {
         String method = request.method();
         String path = pathOf(request.url());
         try (Response response = client.newCall(request).execute()) {
             BufferedSource source = response.body().source();
             if (!response.isSuccessful()) {
-                throw PlatformException.status(method, path, response.code(),
-                        statusMessage(method, path, response.code(), errorBody(source)));
+                return new Reply(method, path, response.code(), response.headers(), errorBody(source));
             }
             // request(n) buffers up to n bytes and says whether there were that many.
             if (source.request(MAX_BODY_BYTES + 1)) {
@@ -111,10 +232,56 @@ final class TutumHttp {
                         null);
             }
             return new Reply(method, path, response.code(), response.headers(), source.getBuffer().readByteArray());
-        } catch (IOException e) {
-            throw PlatformException.transport(method, path, method + " " + path + " failed: " + describe(e)
-                    + "; check the API URL (" + apiUrl + ") and the network", e);
         }
+    }
+
+    private Failure statusFailure(Reply reply, boolean idempotent) {
+        int status = reply.status();
+        boolean isTransient = TRANSIENT_STATUSES.contains(status);
+        // A throttled request was refused before it was acted on; a 5xx may come after the work was done.
+        boolean unknown = !idempotent && isTransient && status != 429;
+        Duration retryAfter = status == 429 || status == 503 ? retryAfter(reply.headers()) : null;
+        return new Failure(PlatformException.Kind.STATUS, status, statusProblem(status, reply.body()),
+                statusHint(reply.method(), status), null, isTransient, unknown, retryAfter);
+    }
+
+    private Failure transportFailure(String method, String path, IOException e, boolean idempotent, boolean sent) {
+        // Fixing a name that does not resolve or a certificate that is not trusted takes a person, not time.
+        boolean isTransient = !(e instanceof UnknownHostException) && !(e instanceof SSLException);
+        String hint = e instanceof SSLException
+                ? "; check the API URL (" + apiUrl + ") and its certificate (--ca-cert FILE trusts a private CA)"
+                : "; check the API URL (" + apiUrl + ") and the network";
+        return new Failure(PlatformException.Kind.TRANSPORT, 0, "failed: " + describe(e), hint, e, isTransient,
+                !idempotent && sent && isTransient, null);
+    }
+
+    /**
+     * {@code Retry-After} in seconds or as an HTTP date (RFC 9110), as a wait from now; null when absent or
+     * unreadable, so that the backoff applies instead.
+     */
+    private Duration retryAfter(Headers headers) {
+        String value = headers.get("Retry-After");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String text = value.strip();
+        try {
+            if (text.chars().allMatch(Character::isDigit)) {
+                return Duration.ofSeconds(Long.parseLong(text));
+            }
+            Duration until = Duration.between(clock.instant(),
+                    ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return until.isNegative() ? Duration.ZERO : until;
+        } catch (NumberFormatException | DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** An interrupt, told apart from a timeout: OkHttp reports both as an {@link InterruptedIOException}. */
+    private static boolean isInterruption(IOException e) {
+        return Thread.currentThread().isInterrupted() || e instanceof ClosedByInterruptException
+               || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)
+                   && "interrupted".equals(e.getMessage()));
     }
 
     private <T> T decode(Reply reply, JavaType type) {
@@ -181,30 +348,36 @@ final class TutumHttp {
     }
 
     /** One line, whatever the body: the API's error text when it sent one, never the body itself. */
-    private String statusMessage(String method, String path, int status, byte[] body) {
-        StringBuilder message = new StringBuilder(method).append(' ').append(path).append(" answered ").append(status);
+    private String statusProblem(int status, byte[] body) {
+        StringBuilder problem = new StringBuilder("answered ").append(status);
         String reason = reason(status);
         if (!reason.isEmpty()) {
-            message.append(' ').append(reason);
+            problem.append(' ').append(reason);
         }
         if (body.length > 0) {
             try {
                 JsonNode error = mapper.readTree(body).path("error");
                 if (error.isValueNode() && !error.asText().isBlank()) {
-                    message.append(": ").append(oneLine(error.asText()));
+                    problem.append(": ").append(oneLine(error.asText()));
                 }
             } catch (IOException e) {
                 // From a byte array, only a body that isn't JSON fails.
-                message.append(" (not JSON)");
+                problem.append(" (not JSON)");
             }
         }
-        switch (status) {
-            case 401 -> message.append("; check the user and API key (or the Authorization value given)");
-            case 403 -> message.append("; the account has no permission for this (or is over a quota)");
-            default -> {
-            }
-        }
-        return message.toString();
+        return problem.toString();
+    }
+
+    /** What to do about a status, when zdd can tell. */
+    private static String statusHint(String method, int status) {
+        return switch (status) {
+            case 401 -> "; check the user and API key (or the Authorization value given)";
+            case 403 -> "; the account has no permission for this (or is over a quota)";
+            case 400, 409 -> method.equals("POST")
+                    ? "; it may be busy with another action: wait until it is Running, then run zdd again" : "";
+            case 429, 500, 502, 503, 504 -> "; the API is overloaded or unavailable: try again later";
+            default -> "";
+        };
     }
 
     private static String oneLine(String text) {
@@ -255,7 +428,52 @@ final class TutumHttp {
         return true;
     }
 
-    /** An answer, read and closed. */
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+    }
+
+    /** An answer, read and closed: a success's body, or up to {@link #MAX_ERROR_BODY_BYTES} of an error's. */
     private record Reply(String method, String path, int status, Headers headers, byte[] body) {
+
+        boolean isSuccessful() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /**
+     * One failed try, and what may follow it.
+     *
+     * @param problem        what happened, after method and path: {@code answered 503 ...} or {@code failed: ...}
+     * @param hint           what to do about it, starting with {@code "; "}, or empty
+     * @param retryable      a later try may well succeed
+     * @param outcomeUnknown a POST that may have been acted on: it must be looked up, not sent again
+     * @param retryAfter     how long the server asked to wait, or null
+     */
+    private record Failure(PlatformException.Kind kind, int status, String problem, String hint, Throwable cause,
+                           boolean retryable, boolean outcomeUnknown, Duration retryAfter) {
+
+        PlatformException toException(String method, String path, String note) {
+            return new PlatformException(kind, method, path, status, method + " " + path + " " + problem + note
+                    + hint, cause);
+        }
+    }
+
+    /**
+     * Notes whether a call got as far as sending its request: a failure before that cannot have reached the
+     * server, so even a POST may be sent again.
+     */
+    private static final class SendTracker extends EventListener {
+
+        private volatile boolean sent;
+
+        static EventListener of(Call call) {
+            SendTracker tracker = call.request().tag(SendTracker.class);
+            return tracker == null ? EventListener.NONE : tracker;
+        }
+
+        @Override
+        public void requestHeadersStart(Call call) {
+            sent = true;
+        }
     }
 }

@@ -68,6 +68,11 @@ final class TutumPaths {
         return path(actions, uuid).build();
     }
 
+    /** The actions on one object (the API keeps its 100 newest), which the API filters by the object's URI. */
+    HttpUrl actionsOn(String objectUri) {
+        return path(actions).addQueryParameter("object", objectUri).build();
+    }
+
     /**
      * The root of the API's host: resource URIs and {@code meta.next} in answers are paths relative to it
      * ({@code /api/v1/...}), whatever prefix the API URL carries.

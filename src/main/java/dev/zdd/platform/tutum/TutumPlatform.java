@@ -18,24 +18,48 @@ import dev.zdd.platform.tutum.ApiObjects.Page;
 import dev.zdd.platform.tutum.ApiObjects.Port;
 import dev.zdd.platform.tutum.ApiObjects.ServiceObject;
 import dev.zdd.platform.tutum.ApiObjects.StackObject;
+import dev.zdd.time.Sleeper;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Tutum and Docker Cloud over their REST API. */
 public final class TutumPlatform implements Platform {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TutumPlatform.class);
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    /**
+     * How long before zdd sent a redeploy an action may say it started and still be taken for that redeploy: the
+     * server's clock and ours may disagree. Preflight saw the service settled, so a redeploy this recent is ours.
+     */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+    /** A redeploy is sent at most twice: a second lost answer means the network is too unreliable to tell. */
+    private static final int MAX_SENDS = 2;
 
     private final TutumConfig config;
+    private final Clock clock;
+    private final Sleeper sleeper;
     private final TutumPaths paths;
     private final TutumHttp http;
     private final String actionHeader;
@@ -43,16 +67,31 @@ public final class TutumPlatform implements Platform {
     private final Map<String, String> stackNames = new ConcurrentHashMap<>();
     /** Service resource URIs by uuid, as {@link #services()} and {@link #service} saw them. */
     private final Map<String, String> serviceUris = new ConcurrentHashMap<>();
+    /** Container resource URIs by uuid, as {@link #containers} and {@link #container} saw them. */
+    private final Map<String, String> containerUris = new ConcurrentHashMap<>();
+
+    /** With the system clock, real waits and unseeded jitter. */
+    public TutumPlatform(TutumConfig config) {
+        this(config, Clock.systemUTC(), Sleeper.SYSTEM, RandomGenerator.getDefault());
+    }
 
     /**
      * Refuses, before any connection, a plain {@code http://} URL to a non-loopback host unless
-     * {@link TutumConfig#insecureHttp()}; throws {@link PlatformException} of kind CONFIGURATION.
+     * {@link TutumConfig#insecureHttp()}, a proxy variable that is not a proxy URL, and a {@code caCert} that
+     * can't be read; throws {@link PlatformException} of kind CONFIGURATION.
+     *
+     * @param clock   "now", for {@code Retry-After} dates, deadlines and action start dates
+     * @param sleeper waits between tries
+     * @param random  the jitter of those waits
      */
-    public TutumPlatform(TutumConfig config) {
+    public TutumPlatform(TutumConfig config, Clock clock, Sleeper sleeper, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         HttpUrl base = checkedBase(config);
         this.paths = new TutumPaths(config.flavor(), base, config.namespace());
-        this.http = new TutumHttp(config, paths.display());
+        this.http = new TutumHttp(config, paths.root(), paths.display(), clock, sleeper,
+                Objects.requireNonNull(random, "random"));
         this.actionHeader = config.flavor() == TutumConfig.Flavor.TUTUM
                 ? "X-Tutum-Action-URI" : "X-DockerCloud-Action-URI";
     }
@@ -77,7 +116,7 @@ public final class TutumPlatform implements Platform {
 
     @Override
     public Redeployment redeploy(Service service, boolean reuseVolumes) {
-        return redeploy(paths.redeployService(service.id(), reuseVolumes));
+        return redeploy("service", service.id(), paths.redeployService(service.id(), reuseVolumes));
     }
 
     /** Takes what a redeploy returned: a host-relative action URI, an absolute URL, or a bare uuid. */
@@ -93,7 +132,7 @@ public final class TutumPlatform implements Platform {
     @Override
     public List<Container> containers(Service service) {
         return listAll(paths.containers(serviceUri(service.id())), ContainerObject.class).stream()
-                .map(TutumPlatform::toContainer)
+                .map(this::toContainer)
                 // The API lists recently terminated containers too; they are no longer the service's.
                 .filter(container -> container.state() != ContainerState.TERMINATED)
                 .toList();
@@ -106,7 +145,12 @@ public final class TutumPlatform implements Platform {
 
     @Override
     public Redeployment redeploy(Container container, boolean reuseVolumes) {
-        return redeploy(paths.redeployContainer(container.id(), reuseVolumes));
+        return redeploy("container", container.id(), paths.redeployContainer(container.id(), reuseVolumes));
+    }
+
+    @Override
+    public void retryUntil(Instant deadline) {
+        http.retryUntil(deadline);
     }
 
     @Override
@@ -117,9 +161,106 @@ public final class TutumPlatform implements Platform {
         return name + " at " + paths.display() + namespace;
     }
 
-    private Redeployment redeploy(HttpUrl url) {
-        String action = http.post(url).get(actionHeader);
-        return new Redeployment(action == null || action.isBlank() ? null : action.strip());
+    /**
+     * POSTs a redeploy of a service or container. When the answer is lost after the request went out, the
+     * platform may or may not have started the redeploy: its newest actions (and a service's state) say which.
+     * An accepted redeploy is adopted; only one that demonstrably did not start is sent again.
+     */
+    private Redeployment redeploy(String kind, String id, HttpUrl url) {
+        for (int send = 1; ; send++) {
+            Instant sent = clock.instant();
+            try {
+                String action = http.post(url).get(actionHeader);
+                return new Redeployment(action == null || action.isBlank() ? null : action.strip());
+            } catch (UnknownOutcomeException lost) {
+                LOG.info("{}; looking at the {}'s newest actions to learn whether the redeploy started",
+                        lost.getMessage(), kind);
+                Optional<Redeployment> accepted = lookUp(kind, id, sent, lost);
+                if (accepted.isPresent()) {
+                    return accepted.get();
+                }
+                if (send == MAX_SENDS) {
+                    throw new PlatformException(lost.kind(), lost.method(), lost.path(), lost.status(),
+                            lost.getMessage() + " (sent twice, and neither time did the redeploy start)",
+                            lost.getCause());
+                }
+                LOG.info("the redeploy of {} {} did not start; sending it again", kind, id);
+            }
+        }
+    }
+
+    /** Whether the redeploy sent at {@code sent} started; throws when that can't be told. */
+    private Optional<Redeployment> lookUp(String kind, String id, Instant sent, PlatformException lost) {
+        try {
+            // Let the platform finish recording what it may be doing before reading its records.
+            sleeper.sleep(config.retry().lookupDelay());
+            String objectUri = kind.equals("service") ? serviceUri(id) : containerUri(id);
+            Optional<ActionObject> action = newestRedeploy(kind, id, objectUri, sent.minus(CLOCK_SKEW));
+            if (action.isPresent()) {
+                String actionId = action.get().resourceUri() != null ? action.get().resourceUri()
+                        : action.get().uuid();
+                LOG.info("the redeploy of {} {} did start: following its action {}", kind, id, actionId);
+                return Optional.of(new Redeployment(actionId));
+            }
+            if (kind.equals("service") && ServiceState.parse(http.get(paths.service(id), ServiceObject.class)
+                    .state()) == ServiceState.REDEPLOYING) {
+                LOG.info("the redeploy of service {} did start: it is Redeploying", id);
+                return Optional.of(new Redeployment(null));
+            }
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PlatformException.transport(lost.method(), lost.path(), lost.method() + " " + lost.path()
+                    + " was interrupted while looking whether the redeploy started", e);
+        } catch (PlatformException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            throw new PlatformException(lost.kind(), lost.method(), lost.path(), lost.status(), lost.getMessage()
+                    + "; whether the redeploy started is unknown (" + e.getMessage() + "): look at the " + kind
+                    + " before running zdd again", e);
+        }
+    }
+
+    /**
+     * The newest redeploy action on the object that started no earlier than {@code since}. Any action whose
+     * request was this redeploy counts, whoever sent it: adopting a concurrent one redeploys the object once,
+     * which is what was asked.
+     */
+    private Optional<ActionObject> newestRedeploy(String kind, String id, String objectUri, Instant since) {
+        String suffix = "/" + kind + "/" + id + "/redeploy/";
+        Instant newest = null;
+        ActionObject found = null;
+        HttpUrl actions = paths.actionsOn(objectUri);
+        for (ActionObject action : listAll(actions, ActionObject.class)) {
+            String path = action.path() == null ? null : action.path().replaceFirst("\\?.*", "");
+            boolean redeploy = path != null ? path.endsWith(suffix) : action.action() != null
+                    && action.action().toLowerCase(Locale.ROOT).contains("redeploy");
+            if (!redeploy || (action.method() != null && !action.method().equalsIgnoreCase("POST"))) {
+                continue;
+            }
+            Instant started = startDate(action, actions);
+            if (!started.isBefore(since) && (newest == null || started.isAfter(newest))) {
+                newest = started;
+                found = action;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** Tutum's {@code Mon, 13 Oct 2014 11:01:43 +0000}, or ISO 8601; a redeploy without either can't be placed. */
+    private static Instant startDate(ActionObject action, HttpUrl list) {
+        String text = action.startDate() == null ? "" : action.startDate().strip();
+        try {
+            return ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException notRfc1123) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException notIso) {
+                throw PlatformException.decode("GET", pathOf(list), 200, "GET " + pathOf(list) + " answered a redeploy"
+                        + " action (" + action.resourceUri() + ") without a start_date zdd can read", null);
+            }
+        }
     }
 
     /** Every page of a list, following {@code meta.next} until it is null. */
@@ -178,6 +319,16 @@ public final class TutumPlatform implements Platform {
         return uri;
     }
 
+    private String containerUri(String id) {
+        String uri = containerUris.get(id);
+        if (uri == null) {
+            ContainerObject container = http.get(paths.container(id), ContainerObject.class);
+            uri = container.resourceUri() != null ? container.resourceUri() : pathOf(paths.container(id));
+            containerUris.put(id, uri);
+        }
+        return uri;
+    }
+
     private String stackName(String stackUri) {
         if (stackUri == null) {
             return null;
@@ -198,7 +349,10 @@ public final class TutumPlatform implements Platform {
         return name;
     }
 
-    private static Container toContainer(ContainerObject container) {
+    private Container toContainer(ContainerObject container) {
+        if (container.resourceUri() != null) {
+            containerUris.put(container.uuid(), container.resourceUri());
+        }
         List<URI> endpoints = new ArrayList<>();
         for (Port port : container.containerPorts()) {
             URI endpoint = httpEndpoint(port.endpointUri());

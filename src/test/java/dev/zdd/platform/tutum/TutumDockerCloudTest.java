@@ -19,6 +19,7 @@ import dev.zdd.platform.Container;
 import dev.zdd.platform.Redeployment;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
+import dev.zdd.time.FakeTime;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,8 @@ class TutumDockerCloudTest {
     }
 
     private TutumPlatform dockerCloud(String namespace) {
-        return new TutumPlatform(TutumFixtures.config(TutumConfig.Flavor.DOCKERCLOUD, api.baseUrl(), namespace));
+        return TutumFixtures.platform(TutumFixtures.config(TutumConfig.Flavor.DOCKERCLOUD, api.baseUrl(), namespace),
+                new FakeTime());
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.PlatformException.Kind;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
+import dev.zdd.time.FakeTime;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +91,8 @@ class TutumErrorsTest {
 
         assertThat(e.kind()).isEqualTo(Kind.STATUS);
         assertThat(e.status()).isEqualTo(502);
-        assertThat(e.getMessage()).isEqualTo("GET /api/v1/service/ answered 502 Bad Gateway (not JSON)");
+        assertThat(e.getMessage()).isEqualTo("GET /api/v1/service/ answered 502 Bad Gateway (not JSON) (tried 6 times)"
+                + "; the API is overloaded or unavailable: try again later");
     }
 
     @Test
@@ -163,8 +165,8 @@ class TutumErrorsTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        TutumPlatform unreachable = new TutumPlatform(TutumFixtures.config(TutumConfig.Flavor.TUTUM,
-                "http://127.0.0.1:" + closedPort, null));
+        TutumPlatform unreachable = TutumFixtures.platform(TutumFixtures.config(TutumConfig.Flavor.TUTUM,
+                "http://127.0.0.1:" + closedPort, null), new FakeTime());
 
         PlatformException e = failure(unreachable::services);
 

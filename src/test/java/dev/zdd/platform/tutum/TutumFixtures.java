@@ -2,12 +2,14 @@ package dev.zdd.platform.tutum;
 
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.zdd.time.FakeTime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Random;
 
 /** Shared pieces of the adapter's WireMock tests. */
 final class TutumFixtures {
@@ -32,8 +34,16 @@ final class TutumFixtures {
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
     }
 
+    /** The seed of every test's jitter, so that the waits a test expects are the ones drawn. */
+    static final long SEED = 42;
+
     static TutumPlatform tutum(WireMockExtension server) {
-        return new TutumPlatform(config(TutumConfig.Flavor.TUTUM, server.baseUrl(), null));
+        return platform(config(TutumConfig.Flavor.TUTUM, server.baseUrl(), null), new FakeTime());
+    }
+
+    /** Retry waits go to {@code time}, which records them; jitter is seeded with {@link #SEED}. */
+    static TutumPlatform platform(TutumConfig config, FakeTime time) {
+        return new TutumPlatform(config, time, time, new Random(SEED));
     }
 
     /** A hand-written JSON file under {@code src/test/resources/tutum/}. */

@@ -25,6 +25,7 @@ import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Redeployment;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
+import dev.zdd.time.FakeTime;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -304,8 +305,8 @@ class TutumPlatformTest {
 
     @Test
     void keepsThePathPrefixOfTheApiUrl() {
-        TutumPlatform behindProxy = new TutumPlatform(
-                TutumFixtures.config(TutumConfig.Flavor.TUTUM, api.baseUrl() + "/tutum/", null));
+        TutumPlatform behindProxy = TutumFixtures.platform(
+                TutumFixtures.config(TutumConfig.Flavor.TUTUM, api.baseUrl() + "/tutum/", null), new FakeTime());
         api.stubFor(get(urlEqualTo("/tutum/api/v1/service/" + WEB + "/"))
                 .willReturn(okJson(fixture("service-unknown-state.json"))));
 
