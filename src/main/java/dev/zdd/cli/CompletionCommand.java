@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "completion", usageHelpAutoWidth = true,
         description = "Prints a shell completion script: commands, options, platforms and output formats.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.SUCCESS_DOC, ExitCodes.USAGE_DOC},
+        exitCodeList = {"0:the script was printed", "2:usage error: no shell, or one zdd has no script for"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  source <(zdd completion bash)    # in ~/.bashrc",

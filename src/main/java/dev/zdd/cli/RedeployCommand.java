@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  zdd redeploy --dry-run web-1 web-2",
             "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
-            "  zdd redeploy --output json web | jq -r 'select(.event == \"summary\") | .outcome'"
+            "  zdd redeploy --output json web-1 | jq -c 'select(.event == \"summary\")'"
         })
 final class RedeployCommand implements Callable<Integer> {
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "services", sortOptions = false, usageHelpAutoWidth = true,
         description = "Lists the live services: name, stack, uuid, state, running/target containers.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.SUCCESS_DOC, ExitCodes.USAGE_DOC, ExitCodes.PLATFORM_DOC},
+        exitCodeList = {"0:the services were listed", "2:usage error: unknown option or bad value",
+            ExitCodes.PLATFORM_DOC},
         footerHeading = "%nExamples:%n",
         footer = {
             "  zdd services",
