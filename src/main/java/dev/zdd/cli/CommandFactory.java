@@ -22,6 +22,12 @@ final class CommandFactory implements IFactory {
         if (type == ServicesCommand.class) {
             return type.cast(new ServicesCommand(env, secrets));
         }
+        if (type == SandboxCommand.class) {
+            return type.cast(new SandboxCommand(env));
+        }
+        if (type == DemoCommand.class) {
+            return type.cast(new DemoCommand(env));
+        }
         return CommandLine.defaultFactory().create(type);
     }
 }

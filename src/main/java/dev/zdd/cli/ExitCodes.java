@@ -17,6 +17,7 @@ final class ExitCodes {
     static final int RESOLUTION = 3;
     static final int PREFLIGHT = 4;
     static final int PLATFORM = 5;
+    static final int DOWNTIME = 6;
     static final int INTERRUPTED = 130;
 
     // The contract's table in picocli's "code:meaning" form, for --help and the man pages (annotations need constants).

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
             "  zdd redeploy web-1 web-2",
             "  source <(zdd completion bash)"
         },
-        // Every subcommand is registered here (sandbox and demo join this list when they come).
-        subcommands = {RedeployCommand.class, ServicesCommand.class, CompletionCommand.class})
+        // Every subcommand is registered here.
+        subcommands = {RedeployCommand.class, ServicesCommand.class, SandboxCommand.class, DemoCommand.class,
+            CompletionCommand.class})
 final class ZddCommand implements Callable<Integer> {
 
     @Spec

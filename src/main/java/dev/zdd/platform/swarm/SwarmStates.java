@@ -1,0 +1,169 @@
+package dev.zdd.platform.swarm;
+
+import dev.zdd.platform.Action;
+import dev.zdd.platform.ActionState;
+import dev.zdd.platform.Service;
+import dev.zdd.platform.ServiceState;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How Swarm's services, tasks and update status map onto zdd's services and actions: pure functions over small
+ * values read from the Engine API, so that every rule can be tested without a daemon.
+ */
+final class SwarmStates {
+
+    static final String RUNNING = "running";
+    private static final Set<String> UPDATE_IN_PROGRESS = Set.of("updating", "rollback_started");
+    private static final Set<String> ROLLBACK = Set.of("rollback_started", "rollback_paused", "rollback_completed");
+    /** Task states from which a task of the new spec will not serve: the update has failed. */
+    private static final Set<String> TASK_FAILED = Set.of("failed", "rejected");
+
+    private SwarmStates() {
+    }
+
+    enum Mode { REPLICATED, GLOBAL, JOB }
+
+    /**
+     * A service as read from {@code GET /services}.
+     *
+     * @param forceUpdate         {@code Spec.TaskTemplate.ForceUpdate} (0 when absent)
+     * @param previousForceUpdate {@code PreviousSpec.TaskTemplate.ForceUpdate} (0 when absent), or null when the
+     *                            service has no previous spec
+     * @param updateState         {@code UpdateStatus.State}, or null when there is none (a fresh update resets it)
+     */
+    record ServiceView(String id, String name, String stack, Mode mode, int replicas, long forceUpdate,
+                       Long previousForceUpdate, String updateState, String updateMessage) {
+    }
+
+    /**
+     * A task as read from {@code GET /tasks}.
+     *
+     * @param currentSpec whether the task runs the service's current spec (see {@link SwarmPlatform})
+     */
+    record TaskView(String id, String nodeId, String state, String desiredState, String error,
+                    boolean currentSpec) {
+
+        boolean wanted() {
+            return RUNNING.equals(desiredState);
+        }
+
+        boolean counts() {
+            return currentSpec && wanted() && RUNNING.equals(state);
+        }
+    }
+
+    /**
+     * The service as zdd sees it. Only tasks of the current spec count as running, so a service whose update
+     * stopped half-way is not Running, even while its old tasks serve.
+     */
+    static Service service(ServiceView service, List<TaskView> tasks) {
+        List<String> running = tasks.stream().filter(TaskView::counts).map(TaskView::id).toList();
+        int target = target(service, tasks);
+        String update = service.updateState();
+        ServiceState state;
+        if (service.mode() == Mode.JOB) {
+            state = ServiceState.UNKNOWN; // a job runs to completion: nothing to redeploy, so never Running
+        } else if (update != null && UPDATE_IN_PROGRESS.contains(update) || update == null && pending(tasks)) {
+            state = ServiceState.REDEPLOYING;
+        } else if (target == 0) {
+            state = ServiceState.STOPPED;
+        } else if (running.size() == target) {
+            state = ServiceState.RUNNING;
+        } else if (running.size() > target) {
+            state = ServiceState.SCALING; // more than wanted: Swarm is still removing some
+        } else {
+            state = running.isEmpty() ? ServiceState.NOT_RUNNING : ServiceState.PARTLY_RUNNING;
+        }
+        return new Service(service.id(), service.name(), service.stack(), state, label(state, service),
+                running.size(), target, running);
+    }
+
+    /**
+     * The spec changed and Swarm has not started to replace the tasks yet: it resets UpdateStatus with every new
+     * spec and sets it again only when its updater starts, so until then old tasks still run with no status.
+     */
+    private static boolean pending(List<TaskView> tasks) {
+        return tasks.stream().anyMatch(t -> t.wanted() && !t.currentSpec());
+    }
+
+    /**
+     * The replicas of a replicated service; for a global service, the nodes that Swarm wants a task on now (one
+     * task per eligible node, each with desired state running), since only the scheduler knows which nodes are
+     * eligible.
+     */
+    static int target(ServiceView service, List<TaskView> tasks) {
+        return switch (service.mode()) {
+            case REPLICATED -> service.replicas();
+            case GLOBAL -> {
+                Set<String> nodes = new HashSet<>();
+                tasks.stream().filter(TaskView::wanted).forEach(t -> nodes.add(t.nodeId()));
+                yield nodes.size();
+            }
+            case JOB -> 0;
+        };
+    }
+
+    /**
+     * The state of the forced update that set {@code ForceUpdate} to {@code ours}. It succeeds only when the update
+     * is ours (nobody changed the spec since, and it was not rolled back), Swarm says it completed, and every task
+     * Swarm wants runs the new spec. Swarm reports a task with a HEALTHCHECK as running only once it is healthy.
+     */
+    static Action action(String actionId, long ours, ServiceView service, List<TaskView> tasks) {
+        String update = service.updateState();
+        String message = service.updateMessage() == null || service.updateMessage().isBlank()
+                ? "" : ": " + service.updateMessage();
+        if (update != null && ROLLBACK.contains(update)) {
+            return action(actionId, service, ActionState.FAILED, "Failed (Swarm rolled the update back, "
+                                                                  + update + message + ")");
+        }
+        Long previous = service.previousForceUpdate();
+        if (service.forceUpdate() != ours || previous == null || previous != ours - 1) {
+            return action(actionId, service, ActionState.CANCELED,
+                    "Canceled (the service's spec was changed again after zdd's update)");
+        }
+        for (TaskView task : tasks) {
+            if (task.currentSpec() && TASK_FAILED.contains(task.state())) {
+                return action(actionId, service, ActionState.FAILED, "Failed (new task " + task.id() + " "
+                        + task.state() + (task.error() == null ? "" : ": " + task.error()) + ")");
+            }
+        }
+        if (update == null) {
+            return action(actionId, service, ActionState.PENDING, null);
+        }
+        return switch (update) {
+            case "updating" -> action(actionId, service, ActionState.IN_PROGRESS, null);
+            case "paused" -> action(actionId, service, ActionState.FAILED, "Failed (update paused" + message + ")");
+            case "completed" -> allWantedRunTheNewSpec(service, tasks)
+                    ? action(actionId, service, ActionState.SUCCESS, null)
+                    : action(actionId, service, ActionState.IN_PROGRESS,
+                             "In progress (update completed, new tasks not all running yet)");
+            default -> action(actionId, service, ActionState.UNKNOWN, "Unknown (" + update + ")");
+        };
+    }
+
+    private static boolean allWantedRunTheNewSpec(ServiceView service, List<TaskView> tasks) {
+        List<TaskView> wanted = tasks.stream().filter(TaskView::wanted).toList();
+        return !wanted.isEmpty() && wanted.stream().allMatch(TaskView::counts)
+               && wanted.size() == target(service, tasks);
+    }
+
+    private static Action action(String id, ServiceView service, ActionState state, String label) {
+        return new Action(id, state, label, service.id(), "Service update (forced)");
+    }
+
+    private static String label(ServiceState state, ServiceView service) {
+        String update = service.updateState();
+        if (service.mode() == Mode.JOB) {
+            return "Unknown (a job, not a long-running service)";
+        }
+        if (update == null && state == ServiceState.REDEPLOYING) {
+            return state.label() + " (update pending)";
+        }
+        if (update == null || update.equals("completed")) {
+            return state.label();
+        }
+        return state.label() + " (" + update.replace('_', ' ') + ")";
+    }
+}

@@ -1,0 +1,213 @@
+package dev.zdd.sandbox;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executor;
+
+/**
+ * The application inside one container slot ({@code web-1-1}): a real HTTP server on a loopback port that the
+ * slot keeps across redeploys, as Tutum containers kept their address.
+ *
+ * <p>{@link #stop} behaves like SIGTERM to a well-behaved app: the listening socket closes at once (new
+ * connections are refused) and requests already accepted still get their answer. {@link #listen} brings it back on
+ * the same port; until the given ready time it answers 503, as an application that is still warming up.
+ */
+final class ContainerServer implements Closeable {
+
+    /** Who answers: changes with every redeploy, while the port stays. */
+    record Identity(String service, String container, String uuid, Instant readyAt) {
+    }
+
+    private static final int BACKLOG = 50;
+    private static final int MAX_HEAD_BYTES = 8192;
+    private static final int END_OF_HEAD = 0x0d0a0d0a; // CR LF CR LF
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String slotName;
+    private final Clock clock;
+    private final Executor handlers;
+    private final Object inFlightLock = new Object();
+    private int inFlight;
+    private int port;
+    private ServerSocket listener;
+    private Thread acceptor;
+    private volatile Identity identity;
+
+    ContainerServer(String slotName, Clock clock, Executor handlers) {
+        this.slotName = slotName;
+        this.clock = clock;
+        this.handlers = handlers;
+    }
+
+    String slotName() {
+        return slotName;
+    }
+
+    /** The port, fixed by the first {@link #listen} (0 before). */
+    synchronized int port() {
+        return port;
+    }
+
+    /** Connections accepted and not yet answered. */
+    int inFlight() {
+        synchronized (inFlightLock) {
+            return inFlight;
+        }
+    }
+
+    /** Starts accepting connections, on the slot's port (an ephemeral one the first time). */
+    synchronized void listen(Identity who) throws IOException {
+        if (listener != null) {
+            throw new IllegalStateException(slotName + " is already listening");
+        }
+        identity = who;
+        ServerSocket socket = new ServerSocket();
+        try {
+            // Our own earlier connections may sit in TIME_WAIT on this port: without this the rebind would fail.
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(LoopbackHttp.loopback(), port), BACKLOG);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        port = socket.getLocalPort();
+        listener = socket;
+        acceptor = new Thread(() -> acceptLoop(socket), "container-" + slotName);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /**
+     * Stops accepting connections at once, then waits (at most {@code grace}) for the requests already accepted to
+     * get their answers.
+     */
+    void stop(Duration grace) throws InterruptedException {
+        Thread stopped;
+        synchronized (this) {
+            if (listener == null) {
+                return;
+            }
+            closeQuietly(listener);
+            listener = null;
+            stopped = acceptor;
+            acceptor = null;
+        }
+        stopped.join(grace.toMillis() + 1);
+        awaitIdle(grace);
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitIdle(Duration grace) throws InterruptedException {
+        // Real time on purpose: this waits for real sockets to finish, not for a step of the platform's logic.
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (inFlightLock) {
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                inFlightLock.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    private void acceptLoop(ServerSocket socket) {
+        while (!socket.isClosed()) {
+            Socket connection;
+            try {
+                connection = socket.accept();
+            } catch (IOException e) {
+                return; // closed by stop()
+            }
+            synchronized (inFlightLock) {
+                inFlight++;
+            }
+            Identity who = identity;
+            handlers.execute(() -> {
+                try {
+                    serve(connection, who);
+                } finally {
+                    synchronized (inFlightLock) {
+                        inFlight--;
+                        inFlightLock.notifyAll();
+                    }
+                }
+            });
+        }
+    }
+
+    private void serve(Socket connection, Identity who) {
+        try (connection) {
+            connection.setSoTimeout((int) READ_TIMEOUT.toMillis());
+            String requestLine = readHead(connection.getInputStream());
+            if (requestLine == null) {
+                return;
+            }
+            boolean head = requestLine.startsWith("HEAD ");
+            boolean ready = !clock.instant().isBefore(who.readyAt());
+            int status = ready ? 200 : 503;
+            String body = ready
+                    ? "service " + who.service() + ", container " + who.container() + " (" + who.uuid() + ")\n"
+                    : "container " + who.container() + " is warming up\n";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            String response = "HTTP/1.1 " + status + (ready ? " OK" : " Service Unavailable") + "\r\n"
+                              + "Content-Type: text/plain; charset=utf-8\r\n"
+                              + "Content-Length: " + bytes.length + "\r\n"
+                              + "X-Sandbox-Container: " + who.container() + "\r\n"
+                              + "Connection: close\r\n\r\n";
+            OutputStream out = connection.getOutputStream();
+            out.write(response.getBytes(StandardCharsets.ISO_8859_1));
+            if (!head) {
+                out.write(bytes);
+            }
+            out.flush();
+        } catch (SocketException e) {
+            // the client went away: nothing to answer
+        } catch (IOException e) {
+            // a slow or broken client: drop the connection, as a real server would
+        }
+    }
+
+    /** Reads the request head and returns its first line, or null when the client sent none. */
+    private static String readHead(InputStream raw) throws IOException {
+        InputStream in = new BufferedInputStream(raw);
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int lastFour = 0;
+        int b;
+        while (lastFour != END_OF_HEAD && head.size() < MAX_HEAD_BYTES && (b = in.read()) != -1) {
+            head.write(b);
+            lastFour = (lastFour << 8) | b;
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n");
+        return end <= 0 ? null : text.substring(0, end);
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // closing a listening socket: nothing useful to do about a failure
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package dev.zdd.sandbox;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.zdd.sandbox.Orchestrator.Rehearsal;
+import dev.zdd.sandbox.Orchestrator.ServiceSpec;
+import dev.zdd.time.Sleeper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A local Tutum-compatible platform that needs nothing but Java: the Tutum REST API on loopback, services whose
+ * containers are real HTTP servers, and a load balancer with active health checks in front of them. For trying zdd
+ * and rehearsing a rollout without an account.
+ *
+ * <pre>{@code
+ * try (Sandbox sandbox = Sandbox.builder().services(List.of("web-1", "web-2")).build().start()) {
+ *     sandbox.apiUrl();  // http://127.0.0.1:<port>, what TUTUM_REST_HOST should say
+ *     sandbox.lbUrl();   // http://127.0.0.1:<port>/, the load balancer
+ * }
+ * }</pre>
+ *
+ * <p>Every server binds to 127.0.0.1 only. The redeploy logic waits through the injected {@link Clock} and
+ * {@link Sleeper}; the load balancer's health checks run on real time, since they watch real sockets.
+ */
+public final class Sandbox implements AutoCloseable {
+
+    private final Builder options;
+    private final String apiKey;
+    private final Orchestrator orchestrator;
+    private final ExecutorService containerHandlers;
+    private final ExecutorService apiHandlers;
+    private HttpServer api;
+    private LoadBalancer balancer;
+    private boolean closed;
+
+    private Sandbox(Builder options) {
+        this.options = options;
+        this.apiKey = options.apiKey != null ? options.apiKey : newApiKey();
+        this.containerHandlers = Threads.bounded("sandbox-container", 8, 256);
+        this.apiHandlers = Threads.bounded("sandbox-api", 4, 64);
+        this.orchestrator = new Orchestrator(options.services, options.containersPerService, options.bootTime,
+                options.warmup, options.clock, options.sleeper, options.events, containerHandlers);
+        options.failing.forEach(name -> orchestrator.rehearse(name, Rehearsal.FAIL));
+        options.hanging.forEach(name -> orchestrator.rehearse(name, Rehearsal.HANG));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds every port and starts serving; on failure nothing stays open. */
+    public synchronized Sandbox start() throws IOException {
+        if (api != null || closed) {
+            throw new IllegalStateException("a sandbox starts once");
+        }
+        try {
+            orchestrator.start();
+            balancer = new LoadBalancer(options.lbPort, orchestrator.backends(), options.healthCheck,
+                    Sleeper.SYSTEM, options.events);
+            api = HttpServer.create(new InetSocketAddress(LoopbackHttp.loopback(), options.apiPort), 50);
+            api.createContext("/", new TutumApi(orchestrator, options.user, apiKey, balancer.url()));
+            api.setExecutor(apiHandlers);
+            balancer.start();
+            api.start();
+            return this;
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Stops the API, the load balancer, every container and every thread the sandbox started; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (api != null) {
+            api.stop(0);
+        }
+        if (balancer != null) {
+            balancer.close();
+        }
+        orchestrator.close();
+        for (ExecutorService pool : List.of(apiHandlers, containerHandlers)) {
+            pool.shutdownNow();
+        }
+        try {
+            apiHandlers.awaitTermination(2, TimeUnit.SECONDS);
+            containerHandlers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The REST host, e.g. {@code http://127.0.0.1:8080}: what {@code TUTUM_REST_HOST} should say. */
+    public URI apiUrl() {
+        return URI.create("http://127.0.0.1:" + started().api.getAddress().getPort());
+    }
+
+    /** The load balancer, e.g. {@code http://127.0.0.1:8000/}. */
+    public URI lbUrl() {
+        return started().balancer.url();
+    }
+
+    public String user() {
+        return options.user;
+    }
+
+    /** The API key, generated at random unless one was given. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** The health check the load balancer runs. */
+    public HealthCheck healthCheck() {
+        return options.healthCheck;
+    }
+
+    /** Each container slot ({@code web-1-1}) and its port, which stays the same across redeploys. */
+    public Map<String, Integer> containerPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        orchestrator.backends().forEach(b -> ports.put(b.name(), b.port()));
+        return ports;
+    }
+
+    /** The container slots that the load balancer's health checks keep in rotation now. */
+    public List<String> inRotation() {
+        return started().balancer.inRotation();
+    }
+
+    /** Makes the next redeploy of the service fail: its first new container exits, the action ends Failed. */
+    public void failNextRedeploy(String service) {
+        orchestrator.rehearse(service, Rehearsal.FAIL);
+    }
+
+    /** Makes the next redeploy of the service hang: its first new container never starts, the action never ends. */
+    public void hangNextRedeploy(String service) {
+        orchestrator.rehearse(service, Rehearsal.HANG);
+    }
+
+    private synchronized Sandbox started() {
+        if (api == null) {
+            throw new IllegalStateException("the sandbox has not been started");
+        }
+        return this;
+    }
+
+    private static String newApiKey() {
+        byte[] key = new byte[20];
+        new SecureRandom().nextBytes(key);
+        return HexFormat.of().formatHex(key);
+    }
+
+    /** The sandbox's options; every one has a default, so {@code Sandbox.builder().build()} works. */
+    public static final class Builder {
+        private int apiPort;
+        private int lbPort;
+        private List<ServiceSpec> services = List.of(new ServiceSpec("web-1", null), new ServiceSpec("web-2", null));
+        private int containersPerService = 1;
+        private Duration bootTime = Duration.ofSeconds(2);
+        private Duration warmup = Duration.ofMillis(1500);
+        private HealthCheck healthCheck = HealthCheck.DEFAULT;
+        private String user = "sandbox";
+        private String apiKey;
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private Consumer<String> events = event -> { };
+        private final Set<String> failing = new LinkedHashSet<>();
+        private final Set<String> hanging = new LinkedHashSet<>();
+
+        private Builder() {
+        }
+
+        /** The API's port; 0 (the default) picks a free one. */
+        public Builder apiPort(int port) {
+            this.apiPort = port;
+            return this;
+        }
+
+        /** The load balancer's port; 0 (the default) picks a free one. */
+        public Builder lbPort(int port) {
+            this.lbPort = port;
+            return this;
+        }
+
+        /**
+         * The services, each {@code name} (outside any stack) or {@code name.stack}; default {@code web-1, web-2}.
+         */
+        public Builder services(List<String> names) {
+            List<ServiceSpec> specs = new ArrayList<>();
+            for (String name : names) {
+                int dot = name.indexOf('.');
+                String service = dot < 0 ? name : name.substring(0, dot);
+                String stack = dot < 0 ? null : name.substring(dot + 1);
+                if (service.isBlank() || (stack != null && stack.isBlank())) {
+                    throw new IllegalArgumentException("not a service name: '" + name + "'");
+                }
+                specs.add(new ServiceSpec(service, stack));
+            }
+            if (specs.isEmpty() || specs.stream().distinct().count() != specs.size()) {
+                throw new IllegalArgumentException("give at least one service, each once: " + names);
+            }
+            this.services = List.copyOf(specs);
+            return this;
+        }
+
+        public Builder containersPerService(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("a service needs at least one container");
+            }
+            this.containersPerService = count;
+            return this;
+        }
+
+        /** How long a new container takes to listen (connections are refused meanwhile); default 2 s. */
+        public Builder bootTime(Duration duration) {
+            this.bootTime = nonNegative(duration, "boot time");
+            return this;
+        }
+
+        /** How long a new container answers 503 after it listens, while the platform says Running; default 1.5 s. */
+        public Builder warmup(Duration duration) {
+            this.warmup = nonNegative(duration, "warm-up");
+            return this;
+        }
+
+        public Builder healthCheck(HealthCheck check) {
+            this.healthCheck = Objects.requireNonNull(check, "check");
+            return this;
+        }
+
+        public Builder user(String name) {
+            this.user = Objects.requireNonNull(name, "user");
+            return this;
+        }
+
+        /** The API key to require; by default a random one. */
+        public Builder apiKey(String key) {
+            this.apiKey = key;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        public Builder sleeper(Sleeper value) {
+            this.sleeper = Objects.requireNonNull(value, "sleeper");
+            return this;
+        }
+
+        /** Receives one line per state change (containers, services, actions, load balancer); default: none. */
+        public Builder events(Consumer<String> listener) {
+            this.events = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Makes the first redeploy of these services fail. */
+        public Builder failing(List<String> serviceNames) {
+            failing.addAll(serviceNames);
+            return this;
+        }
+
+        /** Makes the first redeploy of these services hang. */
+        public Builder hanging(List<String> serviceNames) {
+            hanging.addAll(serviceNames);
+            return this;
+        }
+
+        public Sandbox build() {
+            return new Sandbox(this);
+        }
+
+        private static Duration nonNegative(Duration duration, String what) {
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("the " + what + " cannot be negative");
+            }
+            return duration;
+        }
+    }
+}
