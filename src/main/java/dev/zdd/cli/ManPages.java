@@ -110,7 +110,7 @@ public final class ManPages {
                 page.add(roff(nameAndMeaning[1]));
             }
         }
-        if (command.mixins().containsKey("platformOptions")) {
+        if (talksToAPlatform(command)) {
             page.add(".SH FILES");
             page.add(".TP");
             page.add(".I ~/.tutum");
@@ -176,7 +176,7 @@ public final class ManPages {
         if (command.parent() == null) {
             variables.addAll(LAUNCHER_VARIABLES);
         }
-        if (command.mixins().containsKey("platformOptions")) {
+        if (talksToAPlatform(command)) {
             variables.addAll(PLATFORM_VARIABLES);
         }
         if (command.userObject() instanceof RedeployCommand) {
@@ -184,6 +184,10 @@ public final class ManPages {
             variables.add("TERM:dumb turns the live progress lines off");
         }
         return variables;
+    }
+
+    private static boolean talksToAPlatform(CommandSpec command) {
+        return command.mixins().values().stream().anyMatch(mixin -> mixin.userObject() instanceof PlatformOptions);
     }
 
     private static String seeAlso(CommandSpec command) {
