@@ -1,11 +1,13 @@
 package dev.zdd.cli;
 
 import dev.zdd.platform.PlatformException;
+import dev.zdd.probe.ProbeReport;
 import dev.zdd.rollout.DuplicateTargetException;
 import dev.zdd.rollout.PreflightException;
 import dev.zdd.rollout.ResolutionException;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RunOutcome;
+import java.util.List;
 import picocli.CommandLine.ParameterException;
 
 /** The one place that decides the exit code, from the contract's table. */
@@ -47,6 +49,21 @@ final class ExitCodes {
             case REFUSED -> PREFLIGHT;
             case FAILED, TIMED_OUT, INTERRUPTED -> FAILED;
         };
+    }
+
+    /**
+     * The run's exit code with the probes' verdict: downtime (6) only when every service is back, since a failed
+     * rollout already says more.
+     */
+    static int of(RolloutReport report, List<ProbeReport> probes, long probeBudget) {
+        int exitCode = of(report);
+        long failures = probes.stream().mapToLong(ProbeReport::failures).sum();
+        return exitCode == SUCCESS && !report.services().isEmpty() && failures > probeBudget ? DOWNTIME : exitCode;
+    }
+
+    /** The contract's summary outcome: the run's, or {@code downtime} when the probes decided the exit code. */
+    static String outcome(RolloutReport report, int exitCode) {
+        return exitCode == DOWNTIME ? "downtime" : report.outcome().wireName();
     }
 
     static int of(Throwable failure) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zdd.platform.Container;
+import dev.zdd.probe.ProbeReport;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
@@ -74,8 +75,9 @@ final class JsonRenderer implements Renderer {
     }
 
     @Override
-    public void summary(RolloutReport report, int exitCode) {
-        ObjectNode summary = summary(report.outcome(), exitCode);
+    public void summary(RolloutReport report, List<ProbeReport> probes, int exitCode) {
+        ObjectNode summary = event("summary").put("outcome", ExitCodes.outcome(report, exitCode))
+                .put("exitCode", exitCode);
         ArrayNode services = summary.putArray("services");
         for (ServiceReport service : report.services()) {
             ObjectNode line = services.addObject().put("name", service.name()).put("uuid", service.id())
@@ -84,7 +86,12 @@ final class JsonRenderer implements Renderer {
                 line.put("reason", service.reason());
             }
         }
-        summary.putArray("probes");
+        ArrayNode probeLines = summary.putArray("probes");
+        for (ProbeReport probe : probes) {
+            probeLines.addObject().put("url", probe.url().toString()).put("requests", probe.requests())
+                    .put("failures", probe.failures()).put("longestOutageMs", probe.longestOutageMs())
+                    .put("latencyP50Ms", probe.latencyP50Ms()).put("latencyP99Ms", probe.latencyP99Ms());
+        }
         if (report.cause() != null) {
             summary.put("error", String.join("; ", Problems.describe(report.cause())));
         }

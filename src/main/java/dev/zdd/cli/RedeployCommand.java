@@ -1,6 +1,9 @@
 package dev.zdd.cli;
 
 import dev.zdd.platform.Platform;
+import dev.zdd.probe.AvailabilityProber;
+import dev.zdd.probe.ProbeReport;
+import dev.zdd.probe.ProbeSettings;
 import dev.zdd.rollout.Cancellation;
 import dev.zdd.rollout.Rollout;
 import dev.zdd.rollout.RolloutReport;
@@ -79,6 +82,27 @@ final class RedeployCommand implements Callable<Integer> {
             description = "Consecutive successes that make a readiness check pass (default ${DEFAULT-VALUE}).")
     int readySuccesses;
 
+    @Option(names = "--probe", paramLabel = "URL",
+            description = "Send GET requests to URL for the whole run and report requests, failures, the longest"
+                          + " outage and latency p50/p99; repeatable.")
+    List<String> probeUrls = new ArrayList<>();
+
+    @Option(names = "--probe-interval", paramLabel = "DURATION", defaultValue = "100ms",
+            converter = DurationConverter.class,
+            description = "Start one probe request per URL every interval, without waiting for earlier answers"
+                          + " (default ${DEFAULT-VALUE}).")
+    Duration probeInterval;
+
+    @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "A probe request with no answer by then counts as failed (default ${DEFAULT-VALUE}).")
+    Duration probeTimeout;
+
+    @Option(names = "--probe-budget", paramLabel = "N", defaultValue = "0",
+            description = "Failed probe requests (all URLs together) tolerated before the run counts as having had"
+                          + " downtime, exit 6 (default ${DEFAULT-VALUE}).")
+    long probeBudget;
+
     @Option(names = "--force", description = "Start even when a target is not fully Running.")
     boolean force;
 
@@ -116,24 +140,39 @@ final class RedeployCommand implements Callable<Integer> {
         CommandLine command = spec.commandLine();
         diagnostics.apply(command);
         RolloutSettings settings = settings();
+        List<URI> probes = probeUrls.stream().map(url -> httpUrl("--probe", url)).toList();
+        requirePositive("--probe-interval", probeInterval);
+        requirePositive("--probe-timeout", probeTimeout);
+        if (probeBudget < 0) {
+            throw new ParameterException(command, "--probe-budget must be 0 or more, not " + probeBudget);
+        }
         Renderer renderer = output == OutputFormat.JSON
                 ? new JsonRenderer(command.getOut(), env.clock())
                 : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun,
                         progress(command));
         Cancellation cancellation = new Cancellation();
         Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request);
+        // Probes measure the real network, so they run on real time whatever clock the rollout is given; a dry
+        // run touches nothing, so there is nothing to measure.
+        AvailabilityProber prober = dryRun || probes.isEmpty()
+                ? null : new AvailabilityProber(probes, new ProbeSettings(probeInterval, probeTimeout));
         RolloutReport report;
+        List<ProbeReport> seen;
+        if (prober != null) {
+            prober.start();
+        }
         try {
             report = run(settings, renderer, cancellation);
         } finally {
+            seen = prober == null ? List.of() : prober.stop();
             signals.close();
             renderer.runEnded();
         }
-        int exitCode = ExitCodes.of(report);
+        int exitCode = ExitCodes.of(report, seen, probeBudget);
         if (report.cause() != null) {
             ErrorHandler.report(command.getErr(), report.cause(), diagnostics.tracesErrors());
         }
-        renderer.summary(report, exitCode);
+        renderer.summary(report, seen, exitCode);
         return exitCode;
     }
 

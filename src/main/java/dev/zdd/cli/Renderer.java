@@ -1,7 +1,9 @@
 package dev.zdd.cli;
 
+import dev.zdd.probe.ProbeReport;
 import dev.zdd.rollout.RolloutListener;
 import dev.zdd.rollout.RolloutReport;
+import java.util.List;
 
 /** Shows a rollout as it happens, then its summary: as text for people or as NDJSON for programs. */
 interface Renderer extends RolloutListener {
@@ -10,6 +12,9 @@ interface Renderer extends RolloutListener {
     default void runEnded() {
     }
 
-    /** The last thing a run prints, whatever happened. */
-    void summary(RolloutReport report, int exitCode);
+    /**
+     * The last thing a run prints, whatever happened: the services, what the probes saw, and the exit code
+     * (exit code 6 makes the outcome {@code downtime}).
+     */
+    void summary(RolloutReport report, List<ProbeReport> probes, int exitCode);
 }

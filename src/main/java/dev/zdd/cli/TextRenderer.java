@@ -3,6 +3,7 @@ package dev.zdd.cli;
 import dev.zdd.time.Durations;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.Service;
+import dev.zdd.probe.ProbeReport;
 import dev.zdd.rollout.RolloutListener;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RolloutSettings;
@@ -119,7 +120,7 @@ final class TextRenderer implements Renderer {
     }
 
     @Override
-    public void summary(RolloutReport report, int exitCode) {
+    public void summary(RolloutReport report, List<ProbeReport> probes, int exitCode) {
         List<ServiceReport> services = report.services();
         int width = services.stream().mapToInt(s -> s.name().length()).max().orElse(0);
         for (ServiceReport service : services) {
@@ -133,8 +134,14 @@ final class TextRenderer implements Renderer {
             }
             out.println(line.toString().stripTrailing());
         }
+        for (ProbeReport probe : probes) {
+            out.println("probe " + probe.url() + ": " + probe.requests() + " requests, " + probe.failures()
+                        + " failed, longest outage " + probe.longestOutageMs() + " ms"
+                        + (probe.latencyP50Ms() < 0 ? "" : ", latency p50 " + probe.latencyP50Ms() + " ms, p99 "
+                                                           + probe.latencyP99Ms() + " ms"));
+        }
         long redeployed = services.stream().filter(s -> s.outcome() == ServiceOutcome.REDEPLOYED).count();
-        out.println(report.outcome().wireName() + ": " + (dryRun
+        out.println(ExitCodes.outcome(report, exitCode) + ": " + (dryRun
                 ? "dry run, nothing redeployed"
                 : redeployed + " of " + count(services.size()) + " redeployed")
                     + " in " + Durations.measured(Duration.between(started, clock.instant())));
