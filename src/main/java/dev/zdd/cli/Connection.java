@@ -1,5 +1,6 @@
 package dev.zdd.cli;
 
+import dev.zdd.platform.swarm.SwarmConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,10 +17,22 @@ import java.util.Map;
  * @param caCert        a PEM file of CA certificates to trust besides the system's, or null
  * @param proxyVariables the proxy variables that are set ({@code HTTPS_PROXY}, {@code no_proxy}, ...); never
  *                      printed, as a proxy URL may hold a password
+ * @param swarm         for {@code --platform swarm}: the Docker engine's address and TLS settings; else null
  */
 public record Connection(PlatformName platform, URI apiUrl, String namespace, String authorization,
                          String credentialsFrom, boolean insecureHttp, Path caCert,
-                         Map<String, String> proxyVariables) {
+                         Map<String, String> proxyVariables, SwarmConfig swarm) {
+
+    public Connection(PlatformName platform, URI apiUrl, String namespace, String authorization,
+                      String credentialsFrom, boolean insecureHttp, Path caCert, Map<String, String> proxyVariables) {
+        this(platform, apiUrl, namespace, authorization, credentialsFrom, insecureHttp, caCert, proxyVariables, null);
+    }
+
+    /** A connection to a Docker engine: the engine's socket or TLS client certificate is the credential. */
+    static Connection swarm(SwarmConfig config) {
+        return new Connection(PlatformName.SWARM, config.dockerHost(), null, null, "the Docker engine's own access",
+                config.insecureHttp(), null, Map.of(), config);
+    }
 
     public Connection {
         proxyVariables = proxyVariables == null ? Map.of() : Map.copyOf(proxyVariables);

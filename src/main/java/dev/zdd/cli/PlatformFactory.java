@@ -1,6 +1,7 @@
 package dev.zdd.cli;
 
 import dev.zdd.platform.Platform;
+import dev.zdd.platform.swarm.SwarmPlatform;
 import dev.zdd.platform.tutum.TutumConfig;
 import dev.zdd.platform.tutum.TutumPlatform;
 import dev.zdd.time.Sleeper;
@@ -21,7 +22,7 @@ public interface PlatformFactory {
         return connection -> switch (connection.platform()) {
             case TUTUM -> tutum(TutumConfig.Flavor.TUTUM, connection, clock, sleeper);
             case DOCKERCLOUD -> tutum(TutumConfig.Flavor.DOCKERCLOUD, connection, clock, sleeper);
-            case SWARM -> throw new IllegalStateException("swarm is refused while the options are read");
+            case SWARM -> new SwarmPlatform(connection.swarm());
         };
     }
 

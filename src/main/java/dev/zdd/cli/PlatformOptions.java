@@ -1,5 +1,6 @@
 package dev.zdd.cli;
 
+import dev.zdd.platform.swarm.SwarmConfig;
 import dev.zdd.platform.tutum.TutumConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -30,8 +31,9 @@ public final class PlatformOptions {
     PlatformName platform;
 
     @Option(names = "--api-url", paramLabel = "URL",
-            description = "Where the platform's API is (env ZDD_API_URL, then TUTUM_REST_HOST or DOCKERCLOUD_REST_HOST; "
-                          + "default https://dashboard.tutum.co or https://cloud.docker.com).")
+            description = "Where the platform's API is (env ZDD_API_URL, then TUTUM_REST_HOST, DOCKERCLOUD_REST_HOST or "
+                          + "DOCKER_HOST; default https://dashboard.tutum.co, https://cloud.docker.com or "
+                          + "unix:///var/run/docker.sock).")
     String apiUrl;
 
     @Option(names = "--namespace", paramLabel = "NS",
@@ -64,8 +66,7 @@ public final class PlatformOptions {
     Connection resolve(CommandLine command, Environment env, Secrets secrets) {
         PlatformName name = platformName(command, env);
         if (name == PlatformName.SWARM) {
-            throw new ParameterException(command,
-                    "--platform swarm is not available in this version of zdd; it comes in a later one");
+            return swarm(command, env);
         }
         if (name != PlatformName.DOCKERCLOUD && namespace != null) {
             throw new ParameterException(command, "--namespace applies only to --platform dockercloud");
@@ -77,6 +78,38 @@ public final class PlatformOptions {
                 ? (namespace != null ? namespace : env.variable("DOCKERCLOUD_NAMESPACE")) : null;
         return new Connection(name, url, ns, credentials.authorization(), credentials.source(), insecureHttp, caCert,
                 proxyVariables(env));
+    }
+
+    /**
+     * Swarm is reached the way the docker CLI reaches it (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), so the
+     * Tutum-style credential options would silently do nothing: they are refused instead.
+     */
+    private Connection swarm(CommandLine command, Environment env) {
+        Map<String, Object> tutumOnly = new java.util.LinkedHashMap<>();
+        tutumOnly.put("--namespace", namespace);
+        tutumOnly.put("--user", user);
+        tutumOnly.put("--apikey-file", apikeyFile);
+        tutumOnly.put("--ca-cert", caCert);
+        tutumOnly.forEach((option, value) -> {
+            if (value != null) {
+                throw new ParameterException(command, option + " does not apply to --platform swarm, which reads"
+                                                      + " DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as"
+                                                      + " the docker CLI does");
+            }
+        });
+        SwarmConfig config = SwarmConfig.fromEnvironment(env.variables(), env.home());
+        String host = apiUrl != null ? apiUrl : env.variable("ZDD_API_URL");
+        if (host != null) {
+            try {
+                config = config.withDockerHost(new URI(host.strip()));
+            } catch (URISyntaxException e) {
+                throw new ParameterException(command, (apiUrl != null ? "--api-url" : "ZDD_API_URL") + ": '" + host
+                                                      + "' is not a unix:// or tcp:// address");
+            }
+        }
+        config = config.withInsecureHttp(insecureHttp);
+        LOG.info("SWARM at {}", config.dockerHost());
+        return Connection.swarm(config);
     }
 
     private static Map<String, String> proxyVariables(Environment env) {

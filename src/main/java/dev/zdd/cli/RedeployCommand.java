@@ -192,7 +192,13 @@ final class RedeployCommand implements Callable<Integer> {
 
     private RolloutReport run(RolloutSettings settings, Renderer renderer, Cancellation cancellation) {
         try {
-            Platform platform = env.platforms().open(platformOptions.resolve(spec.commandLine(), env, secrets));
+            Connection connection = platformOptions.resolve(spec.commandLine(), env, secrets);
+            if (connection.platform() == PlatformName.SWARM && (perContainer || readyPath != null)) {
+                throw new ParameterException(spec.commandLine(), (perContainer ? "--per-container" : "--ready-path")
+                        + " does not apply to --platform swarm: Swarm rolls a service's tasks itself and publishes"
+                        + " no per-task endpoint; use --ready-url");
+            }
+            Platform platform = env.platforms().open(connection);
             return new Rollout(platform, env.clock(), env.sleeper(), env.readinessCheck())
                     .run(services, settings, renderer, cancellation);
         } catch (ParameterException usage) {

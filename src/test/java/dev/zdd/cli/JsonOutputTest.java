@@ -100,7 +100,7 @@ class JsonOutputTest {
                 path("no service", 2, f -> { }),
                 path("bad duration", 2, f -> { }, "--drain-delay", "soon", "web-1"),
                 path("unknown option", 2, f -> { }, "--apikey", "web-1"),
-                path("swarm", 2, f -> { }, "--platform", "swarm", "web-1"),
+                path("swarm per container", 2, f -> { }, "--platform", "swarm", "--per-container", "web-1"),
                 path("the same service twice", 2, f -> { }, "web-1", "web-1"),
                 path("no such service", 3, f -> { }, "nope"),
                 path("preflight", 4, f -> f.platform.set(f.platform.services().get(0), ServiceState.STOPPED, 0),

@@ -120,13 +120,36 @@ class RedeployCommandTest {
     }
 
     @Test
-    void exits2_forSwarm_sayingItComesInALaterVersion() {
-        Fixture.Result result = zdd.run("redeploy", "--platform", "swarm", "web-1");
+    void exits2_forSwarmWithPerContainerOrReadyPath_whichSwarmCannotDo() {
+        Fixture.Result perContainer = zdd.run("redeploy", "--platform", "swarm", "--per-container", "web-1");
+        Fixture.Result readyPath = zdd.run("redeploy", "--platform", "swarm", "--ready-path", "/", "web-1");
+
+        assertThat(perContainer.exitCode()).isEqualTo(2);
+        assertThat(perContainer.errLines().get(0)).startsWith("zdd: --per-container does not apply to --platform swarm");
+        assertThat(readyPath.exitCode()).isEqualTo(2);
+        assertThat(readyPath.errLines().get(0)).startsWith("zdd: --ready-path does not apply to --platform swarm");
+        assertThat(zdd.platform.redeployed()).isEmpty();
+    }
+
+    @Test
+    void exits2_forSwarmWithTutumCredentialOptions() {
+        Fixture.Result result = zdd.run("redeploy", "--platform", "swarm", "--user", "alice", "web-1");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.errLines().get(0)).isEqualTo(
-                "zdd: --platform swarm is not available in this version of zdd; it comes in a later one");
-        assertThat(zdd.connections).isEmpty();
+        assertThat(result.err()).contains("--user does not apply to --platform swarm").contains("DOCKER_HOST");
+    }
+
+    @Test
+    void swarmReadsDockerHostAndNeedsNoCredentials() {
+        zdd.withoutCredentials();
+        zdd.variables.put("DOCKER_HOST", "unix:///tmp/zdd-test-docker.sock");
+        zdd.platform.healthy(zdd.platform.services().get(0), java.time.Duration.ofSeconds(1));
+
+        Fixture.Result result = zdd.run("redeploy", "--platform", "swarm", "--drain-delay", "0s", "web-1");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(zdd.connection().swarm().dockerHost()).hasToString("unix:///tmp/zdd-test-docker.sock");
+        assertThat(zdd.connection().authorization()).isNull();
     }
 
     @Test
