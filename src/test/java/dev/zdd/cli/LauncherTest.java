@@ -64,6 +64,37 @@ class LauncherTest {
     }
 
     @Test
+    void usesTheClassDataArchiveBesideTheJar_onlyWhenItIsNewerThanTheJarAndNotEmpty() throws Exception {
+        Path launcher = layout(dir.resolve("app"), true);
+        Path jar = dir.resolve("app/bin/zdd.jar").toRealPath();
+        Path archive = jar.resolveSibling("zdd.jsa");
+        String useIt = "-XX:SharedArchiveFile=" + archive;
+
+        run(List.of(launcher.toString(), "--version"), Map.of());
+        assertThat(Files.readAllLines(javaArgs)).as("no archive").noneMatch(a -> a.startsWith("-XX:SharedArchiveFile"))
+                .contains("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+        Files.writeString(archive, "made from this jar");
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() + 5000));
+        run(List.of(launcher.toString(), "--version"), Map.of());
+        List<String> args = Files.readAllLines(javaArgs);
+        assertThat(args).as("a newer archive").contains(useIt);
+        assertThat(args.indexOf(useIt)).isLessThan(args.indexOf("-jar"));
+
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() - 5000));
+        run(List.of(launcher.toString(), "--version"), Map.of());
+        assertThat(Files.readAllLines(javaArgs)).as("an archive older than the jar").doesNotContain(useIt);
+
+        Files.writeString(archive, "");
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() + 5000));
+        run(List.of(launcher.toString(), "--version"), Map.of());
+        assertThat(Files.readAllLines(javaArgs)).as("an empty archive").doesNotContain(useIt);
+    }
+
+    @Test
     void exits2_withAClearMessage_whenTheJarIsMissing() throws Exception {
         Path launcher = layout(dir.resolve("app"), false);
 
