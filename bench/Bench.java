@@ -45,10 +45,12 @@ public final class Bench {
     int containers = 1;
     String bootTime = "2s";
     String bootJitter = "1s";
+    String longBoot = "30s";
     String warmup = "1.5s";
     Duration drain = Duration.ofSeconds(10);
     Duration loadInterval = Duration.ofMillis(25);
     List<String> services = List.of("web-1", "web-2");
+    List<String> targets = services; // what the clients redeploy, in order
     List<Variant> variants = new ArrayList<>();
     Path out = Path.of("target", "bench");
     Path root = Path.of("").toAbsolutePath();
@@ -130,7 +132,9 @@ public final class Bench {
                 System.out.println("""
                         usage: bench/run [--rounds 3] [--startup-runs 7] [--containers 1] [--boot-time 2s]
                                          [--boot-jitter 1s] [--warmup 1.5s] [--drain 10s] [--load-interval 25ms]
-                                         [--variant 'LABEL=ZDD ARGS']...
+                                         [--long-boot 30s] [--variant 'LABEL=ZDD ARGS']...
+                        --long-boot: one more run per client, of one service whose boot takes this long, for the
+                        steady rate of API requests while waiting; 0s leaves it out.
                         Without --variant: zdd as it is, and also with --no-stream when zdd has that option.""");
                 System.exit(0);
             }
@@ -144,6 +148,7 @@ public final class Bench {
                 case "--containers" -> containers = positive(name, value);
                 case "--boot-time" -> bootTime = value;
                 case "--boot-jitter" -> bootJitter = value;
+                case "--long-boot" -> longBoot = value;
                 case "--warmup" -> warmup = value;
                 case "--drain" -> drain = duration(value);
                 case "--load-interval" -> loadInterval = duration(value);
@@ -204,9 +209,31 @@ public final class Bench {
         log("start-up: " + startupRuns + " runs each of zdd --version and zdd services (after one unmeasured run)");
         double version = medianSeconds(List.of("--version"), false);
         double listing = medianSeconds(List.of("services"), true);
+
+        Map<String, Run> longWaits = new LinkedHashMap<>();
+        if (duration(longBoot).toMillis() > 0) {
+            stopSandbox();
+            String[] timings = {bootTime, bootJitter};
+            Duration allDrain = drain;
+            targets = List.of(services.get(0)); // the other keeps serving through the load balancer
+            bootTime = longBoot;
+            bootJitter = "0s";
+            drain = Duration.ZERO;
+            startSandbox();
+            settle(Instant.now());
+            log("long wait: one redeploy of " + targets.get(0) + " with a " + longBoot + " boot, per client");
+            longWaits.put("2015 script", measured("2015 script", this::script));
+            for (Variant variant : variants) {
+                longWaits.put(variant.label(), measured(variant.label(), r -> zdd(variant, r)));
+            }
+            targets = services;
+            bootTime = timings[0];
+            bootJitter = timings[1];
+            drain = allDrain;
+        }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
 
-        Table table = new Table(results, version, listing);
+        Table table = new Table(results, longWaits, version, listing);
         String report = machine(loadBefore, loadAfter) + "\n" + table.render();
         System.out.println();
         System.out.println(report);
@@ -261,6 +288,15 @@ public final class Bench {
         }, "sandbox-stdout");
         drainer.setDaemon(true);
         drainer.start();
+    }
+
+    void stopSandbox() throws InterruptedException {
+        sandbox.destroy();
+        if (!sandbox.waitFor(15, TimeUnit.SECONDS)) {
+            sandbox.destroyForcibly();
+        }
+        env.clear();
+        lb = null;
     }
 
     JsonNode stats() throws Exception {
@@ -328,7 +364,7 @@ public final class Bench {
             return agent.endsWith("/") ? a.startsWith(agent) : a.equals(agent);
         };
         Map<String, Instant> seen = run.back;
-        for (String service : services) {
+        for (String service : targets) {
             JsonNode redeploy = null;
             for (JsonNode r : stats.path("redeploys")) {
                 Instant start = Instant.parse(r.path("start").asText());
@@ -378,7 +414,7 @@ public final class Bench {
         Map<String, Instant> seen = run.back;
         run.start = Instant.now();
         long t0 = System.nanoTime();
-        for (String service : services) {
+        for (String service : targets) {
             JsonNode list = scriptCall("GET", "/api/v1/service/?name=" + service);
             String uri = list.path("objects").get(0).path("resource_uri").asText();
             scriptCall("POST", uri + "redeploy/");
@@ -427,7 +463,7 @@ public final class Bench {
         command.addAll(List.of(root.resolve("bin/zdd").toString(), "redeploy", "--output", "json",
                 "--drain-delay", drain.toMillis() + "ms"));
         command.addAll(variant.args());
-        command.addAll(services);
+        command.addAll(targets);
         Path stdout = out.resolve("zdd.ndjson");
         Path stderr = out.resolve("zdd.stderr");
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile())
@@ -508,17 +544,20 @@ public final class Bench {
 
     final class Table {
         final Map<String, List<Run>> results;
+        final Map<String, Run> longWaits;
         final double version;
         final double listing;
 
-        Table(Map<String, List<Run>> results, double version, double listing) {
+        Table(Map<String, List<Run>> results, Map<String, Run> longWaits, double version, double listing) {
             this.results = results;
+            this.longWaits = longWaits;
             this.version = version;
             this.listing = listing;
         }
 
         boolean allRunsCounted() {
-            return results.values().stream().flatMap(List::stream).allMatch(r -> r.problem == null);
+            return results.values().stream().flatMap(List::stream).allMatch(r -> r.problem == null)
+                   && longWaits.values().stream().allMatch(r -> r.problem == null);
         }
 
         String render() {
@@ -531,8 +570,17 @@ public final class Bench {
             row(rows, "detection latency p50 [b]", r -> fmt("%.0f ms", pooledLatency(r, 50)));
             row(rows, "detection latency p99 [b]", r -> fmt("%.0f ms", pooledLatency(r, 99)));
             row(rows, "API requests per redeployed service [c]", r -> fmt("%.1f", median(r,
-                    x -> (double) x.requests / services.size())));
+                    x -> (double) x.requests / targets.size())));
             row(rows, "  while waiting, per minute of waiting [c]", r -> fmt("%.0f", waitingRate(r)));
+            if (!longWaits.isEmpty()) {
+                List<String> row = new ArrayList<>(List.of("  the same, one " + longBoot + " redeploy [g]"));
+                results.keySet().forEach(label -> {
+                    Run run = longWaits.get(label);
+                    row.add(run == null || run.problem != null ? "n/a" : fmt("%.1f", waitingRate(List.of(run)))
+                            + " (" + run.waitingRequests + " in " + fmt("%.0f s)", run.waitingMinutes * 60));
+                });
+                rows.add(row);
+            }
             row(rows, "failed requests through the LB [d]", r -> r.stream().mapToLong(x -> x.probeFailures).sum()
                                                                   + " of " + r.stream().mapToLong(x -> x.probeRequests).sum());
             row(rows, "longest outage through the LB", r -> r.stream().mapToLong(x -> x.longestOutageMs).max()
@@ -576,9 +624,11 @@ public final class Bench {
                     [e] wall time of bin/zdd (the launcher, JVM flags included), median of %d runs after one unmeasured \
                     run; `services` lists the sandbox's services over its API.
                     [f] "Maximum resident set size" of /usr/bin/time -v around bin/zdd redeploy, median of runs (max).
+                    [g] after the rounds, on a second sandbox with one service whose boot takes %s (no jitter, no                     drain): the requests each client sent while waiting for that one redeploy, per minute; with                     waits of 2 to 3 s the row above is dominated by the few requests any wait needs.
                     """, rounds, String.join(", ", services), containers, bootTime, bootJitter, warmup, loadInterval.toMillis(),
-                    drain.toSeconds() + " s", premature(), startupRuns));
-            String uncounted = results.values().stream().flatMap(List::stream).filter(r -> r.problem != null)
+                    drain.toSeconds() + " s", premature(), startupRuns, longBoot));
+            String uncounted = java.util.stream.Stream.concat(results.values().stream().flatMap(List::stream),
+                            longWaits.values().stream()).filter(r -> r.problem != null)
                     .map(r -> r.client + ": " + r.problem).reduce((a, b) -> a + "; " + b).orElse(null);
             if (uncounted != null) {
                 text.append("Runs left out of the table: ").append(uncounted).append('\n');
@@ -609,7 +659,7 @@ public final class Bench {
         }
 
         double overheadPerService(Run r) {
-            return (r.totalSeconds - r.platformSeconds - r.drainSeconds) / services.size();
+            return (r.totalSeconds - r.platformSeconds - r.drainSeconds) / targets.size();
         }
 
         double pooledLatency(List<Run> runs, double p) {
