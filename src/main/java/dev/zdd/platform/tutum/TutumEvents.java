@@ -151,6 +151,7 @@ final class TutumEvents implements Changes {
     /** For good: more tries would only be refused again. */
     private synchronized void refuse(WebSocket webSocket, String why) {
         live = false;
+        resumed = false; // it never really was live
         notifyAll();
         if (closed || refused) {
             return;
