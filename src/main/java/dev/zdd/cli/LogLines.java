@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Progress as plain lines, one per event, prefixed with the service ({@code [web-2] Ready after 12.3s}): for CI
@@ -18,6 +20,8 @@ final class LogLines implements TextRenderer.Progress {
     private final PrintWriter err;
     private final Clock clock;
     private final boolean timestamps;
+    /** The last thing said of each label, so a state that repeats it (Redeploying after Redeploying) is not said twice. */
+    private final Map<String, String> lastSaid = new HashMap<>();
 
     LogLines(PrintWriter err, Clock clock, boolean timestamps) {
         this.err = err;
@@ -32,7 +36,9 @@ final class LogLines implements TextRenderer.Progress {
 
     @Override
     public void stateChanged(Target target, Container container, String state) {
-        line(target, container, state);
+        if (!state.equals(lastSaid.get(TextRenderer.label(target, container)))) {
+            line(target, container, state);
+        }
     }
 
     @Override
@@ -56,6 +62,7 @@ final class LogLines implements TextRenderer.Progress {
     }
 
     private void line(Target target, Container container, String text) {
+        lastSaid.put(TextRenderer.label(target, container), text);
         String time = timestamps ? clock.instant().truncatedTo(ChronoUnit.SECONDS) + " " : "";
         err.println(time + "[" + TextRenderer.label(target, container) + "] " + text);
         err.flush();
