@@ -652,7 +652,7 @@ public final class Rollout {
                     action = platform.action(redeployment.actionId());
                 }
                 boolean actionMoved = action != null && action.state() != before;
-                // The containers show a change only when the service (the parent of the new container), the old
+                // The containers show a change only when the service (whose state moves with them), the old
                 // container or the action announced one.
                 if (!cue.about(service.id()) && !cue.about(old.id()) && !actionMoved) {
                     return null;

@@ -138,7 +138,7 @@ class AnnouncedChangesTest {
     }
 
     @Test
-    void perContainer_theNewContainerIsAnnouncedThroughItsService() {
+    void perContainer_reactsToTheServiceAndTheAction() {
         Service one = platform.add("web-1", null, RUNNING, 1, 1);
         platform.healthyContainers(one, ofSeconds(2));
         settings = settings.withPerContainer(true);

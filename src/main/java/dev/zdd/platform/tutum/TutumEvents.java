@@ -47,8 +47,11 @@ final class TutumEvents implements Changes {
     private final ScheduledExecutorService reconnects;
     private final OkHttpClient client;
 
-    /** Resource uuids announced since the last wait returned: an event is about its object, and a container's
-     *  event about its service too (a service's reading holds its containers and their count). */
+    /**
+     * Resource uuids announced since the last wait returned. An event is about its own object only: a container's
+     * event names its service as a parent, but the service announces its own state changes, and looking at the
+     * service after every container event would cost a GET each for nothing the verdict needs.
+     */
     private final Set<String> touched = new HashSet<>();
     private WebSocket socket;
     private boolean live;
@@ -187,15 +190,12 @@ final class TutumEvents implements Changes {
             }
             case "error" -> refuse(webSocket, event.path("data").path("errorMessage").asText("an error"));
             default -> {
-                Set<String> about = new HashSet<>();
-                about.add(uuidOf(event.path("resource_uri").asText(null)));
-                if (type.equals("container")) {
-                    event.path("parents").forEach(parent -> about.add(uuidOf(parent.asText(null))));
-                }
-                about.remove(null);
-                synchronized (this) {
-                    touched.addAll(about);
-                    notifyAll();
+                String about = uuidOf(event.path("resource_uri").asText(null));
+                if (about != null) {
+                    synchronized (this) {
+                        touched.add(about);
+                        notifyAll();
+                    }
                 }
             }
         }
