@@ -18,20 +18,24 @@ import java.util.Map;
  * @param proxyVariables the proxy variables that are set ({@code HTTPS_PROXY}, {@code no_proxy}, ...); never
  *                      printed, as a proxy URL may hold a password
  * @param swarm         for {@code --platform swarm}: the Docker engine's address and TLS settings; else null
+ * @param streamUrl     Tutum's or Docker Cloud's events stream host ({@code ws://} or {@code wss://}), or null to
+ *                      poll only
+ * @param events        whether to listen to the platform's events (false with {@code --no-stream})
  */
 public record Connection(PlatformName platform, URI apiUrl, String namespace, String authorization,
                          String credentialsFrom, boolean insecureHttp, Path caCert,
-                         Map<String, String> proxyVariables, SwarmConfig swarm) {
+                         Map<String, String> proxyVariables, SwarmConfig swarm, URI streamUrl, boolean events) {
 
     public Connection(PlatformName platform, URI apiUrl, String namespace, String authorization,
                       String credentialsFrom, boolean insecureHttp, Path caCert, Map<String, String> proxyVariables) {
-        this(platform, apiUrl, namespace, authorization, credentialsFrom, insecureHttp, caCert, proxyVariables, null);
+        this(platform, apiUrl, namespace, authorization, credentialsFrom, insecureHttp, caCert, proxyVariables, null,
+                null, false);
     }
 
     /** A connection to a Docker engine: the engine's socket or TLS client certificate is the credential. */
-    static Connection swarm(SwarmConfig config) {
+    static Connection swarm(SwarmConfig config, boolean events) {
         return new Connection(PlatformName.SWARM, config.dockerHost(), null, null, "the Docker engine's own access",
-                config.insecureHttp(), null, Map.of(), config);
+                config.insecureHttp(), null, Map.of(), config, null, events);
     }
 
     public Connection {
@@ -43,6 +47,7 @@ public record Connection(PlatformName platform, URI apiUrl, String namespace, St
     public String toString() {
         return "Connection[platform=" + platform + ", apiUrl=" + apiUrl + ", namespace=" + namespace
                + ", credentialsFrom=" + credentialsFrom + ", insecureHttp=" + insecureHttp + ", caCert=" + caCert
-               + ", proxyVariables=" + proxyVariables.keySet() + "]";
+               + ", proxyVariables=" + proxyVariables.keySet() + ", streamUrl=" + streamUrl + ", events=" + events
+               + "]";
     }
 }

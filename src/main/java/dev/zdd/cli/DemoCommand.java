@@ -95,8 +95,8 @@ final class DemoCommand implements Callable<Integer> {
                  demo.interrupt();
              })) {
             Platform platform = new TutumPlatform(new TutumConfig(TutumConfig.Flavor.TUTUM, sandbox.apiUrl(), null,
-                    basic(sandbox.user(), sandbox.apiKey()), false), env.clock(), env.sleeper(),
-                    RandomGenerator.getDefault());
+                    basic(sandbox.user(), sandbox.apiKey()), false).withStreamUrl(sandbox.streamUrl()), env.clock(),
+                    env.sleeper(), RandomGenerator.getDefault());
             err.printf("[demo] sandbox: API %s, load balancer %s, one request every %s through it%n",
                     sandbox.apiUrl(), sandbox.lbUrl(), Durations.setting(probeInterval));
 

@@ -30,7 +30,8 @@ public interface PlatformFactory {
         TutumConfig config = new TutumConfig(flavor, connection.apiUrl(), connection.namespace(),
                 connection.authorization(), connection.insecureHttp())
                 .withCaCert(connection.caCert())
-                .withEnvironment(connection.proxyVariables());
+                .withEnvironment(connection.proxyVariables())
+                .withStreamUrl(connection.streamUrl());
         return new TutumPlatform(config, clock, sleeper, RandomGenerator.getDefault());
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -23,6 +24,8 @@ import picocli.CommandLine.ParameterException;
 public final class PlatformOptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlatformOptions.class);
+    /** Loopback by its literal name or address, as the adapters judge it: no name is resolved. */
+    private static final Pattern LOOPBACK = Pattern.compile("localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1]");
     private static final List<String> PROXY_VARIABLES = List.of("https_proxy", "HTTPS_PROXY", "http_proxy",
             "HTTP_PROXY", "no_proxy", "NO_PROXY");
 
@@ -53,6 +56,12 @@ public final class PlatformOptions {
             description = "Allow a plain http:// API URL to a host that is not a loopback address.")
     boolean insecureHttp;
 
+    @Option(names = "--no-stream",
+            description = "Poll at --poll-interval instead of listening to the platform's events (Tutum's and Docker "
+                          + "Cloud's stream at TUTUM_STREAM_HOST or DOCKERCLOUD_STREAM_HOST, the Docker engine's "
+                          + "events).")
+    boolean noStream;
+
     @Option(names = "--ca-cert", paramLabel = "FILE",
             description = "PEM file with one or more CA certificates to trust besides the system's, for an API behind "
                           + "a private CA. Certificates are always verified. Proxies come from HTTPS_PROXY, "
@@ -76,8 +85,43 @@ public final class PlatformOptions {
         LOG.info("{} at {}, credentials from {}", name, url, credentials.source());
         String ns = name == PlatformName.DOCKERCLOUD
                 ? (namespace != null ? namespace : env.variable("DOCKERCLOUD_NAMESPACE")) : null;
+        URI stream = noStream ? null : streamUrl(command, env, name, url);
+        LOG.info(stream == null ? "polling only: no events stream" : "events from {}", stream);
         return new Connection(name, url, ns, credentials.authorization(), credentials.source(), insecureHttp, caCert,
-                proxyVariables(env));
+                proxyVariables(env), null, stream, stream != null);
+    }
+
+    /**
+     * Where the events stream is: {@code TUTUM_STREAM_HOST} or {@code DOCKERCLOUD_STREAM_HOST} when set; the
+     * platform's own stream for the platform's own API; for an API on loopback (such as {@code zdd sandbox}), the
+     * same host one port up. Any other API gets no stream unless one is named, so that the credentials never go
+     * to a host the user did not choose.
+     */
+    private static URI streamUrl(CommandLine command, Environment env, PlatformName name, URI apiUrl) {
+        TutumConfig.Flavor flavor = name == PlatformName.DOCKERCLOUD
+                ? TutumConfig.Flavor.DOCKERCLOUD : TutumConfig.Flavor.TUTUM;
+        String variable = name == PlatformName.DOCKERCLOUD ? "DOCKERCLOUD_STREAM_HOST" : "TUTUM_STREAM_HOST";
+        String value = env.variable(variable);
+        if (value != null) {
+            try {
+                URI uri = new URI(value.strip().replaceAll("/+$", ""));
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("ws") || scheme.equals("wss")) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // the message below says what is wanted
+            }
+            throw new ParameterException(command, variable + ": '" + value + "' is not a ws:// or wss:// URL");
+        }
+        if (apiUrl.equals(flavor.defaultUrl())) {
+            return flavor.defaultStreamUrl();
+        }
+        if (LOOPBACK.matcher(apiUrl.getHost()).matches() && apiUrl.getPort() > 0 && apiUrl.getPort() < 65535) {
+            return URI.create("ws://" + apiUrl.getHost() + ":" + (apiUrl.getPort() + 1));
+        }
+        LOG.info("no events stream for {} unless {} names one", apiUrl, variable);
+        return null;
     }
 
     /**
@@ -109,7 +153,7 @@ public final class PlatformOptions {
         }
         config = config.withInsecureHttp(insecureHttp);
         LOG.info("SWARM at {}", config.dockerHost());
-        return Connection.swarm(config);
+        return Connection.swarm(config, !noStream);
     }
 
     private static Map<String, String> proxyVariables(Environment env) {

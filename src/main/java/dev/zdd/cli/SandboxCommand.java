@@ -37,6 +37,11 @@ final class SandboxCommand implements Callable<Integer> {
             description = "The load balancer's port on 127.0.0.1; 0 picks a free one (default ${DEFAULT-VALUE}).")
     int lbPort;
 
+    @Option(names = "--stream-port", paramLabel = "PORT",
+            description = "The events stream's port on 127.0.0.1; 0 picks a free one (default --port + 1, where zdd"
+                          + " looks for it, or any free one when that is taken).")
+    Integer streamPort;
+
     @Option(names = "--services", paramLabel = "NAME[.STACK]", split = ",", defaultValue = "web-1,web-2",
             description = "The services, comma-separated; NAME.STACK puts one in a stack (default ${DEFAULT-VALUE}).")
     List<String> services;
@@ -80,6 +85,7 @@ final class SandboxCommand implements Callable<Integer> {
             out.println("export TUTUM_REST_HOST=" + sandbox.apiUrl());
             out.println("export TUTUM_USER=" + sandbox.user());
             out.println("export TUTUM_APIKEY=" + sandbox.apiKey());
+            out.println("export TUTUM_STREAM_HOST=" + sandbox.streamUrl());
             out.println("# load balancer: " + sandbox.lbUrl());
             sandbox.containerPorts().forEach((name, containerPort) ->
                     out.println("# container " + name + ": http://127.0.0.1:" + containerPort + "/"));
@@ -101,6 +107,7 @@ final class SandboxCommand implements Callable<Integer> {
             return timings.applyTo(Sandbox.builder())
                     .apiPort(checkedPort("--port", port))
                     .lbPort(checkedPort("--lb-port", lbPort))
+                    .streamPort(streamPort == null ? -1 : checkedPort("--stream-port", streamPort))
                     .services(services)
                     .containersPerService(containers)
                     .user(user)

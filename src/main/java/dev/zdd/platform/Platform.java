@@ -44,4 +44,13 @@ public interface Platform {
      */
     default void retryUntil(Instant deadline) {
     }
+
+    /**
+     * Starts listening for the platform's announcements of changes, in the background; the caller closes what it
+     * gets. Never fails: announcements that can't be had leave the {@link Changes} not live, and the caller polls.
+     * Platforms that announce nothing need not care.
+     */
+    default Changes changes() {
+        return Changes.NONE;
+    }
 }

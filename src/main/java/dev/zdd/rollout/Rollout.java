@@ -3,6 +3,7 @@ package dev.zdd.rollout;
 import dev.zdd.time.Durations;
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
+import dev.zdd.platform.Changes;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.ContainerState;
 import dev.zdd.platform.Platform;
@@ -34,6 +35,12 @@ public final class Rollout {
 
     /** States that, once the platform has reacted to the redeploy, mean it will not come back by itself. */
     private static final Set<ServiceState> DOWN = Set.of(ServiceState.STOPPED, ServiceState.NOT_RUNNING);
+    /**
+     * While the platform announces changes, each one triggers a look at once, so looks on a timer only guard
+     * against a lost announcement. Two looks a minute (two GETs each) keep a wait within 10 requests a minute with
+     * room for the looks that announcements trigger.
+     */
+    static final Duration SAFETY_INTERVAL = Duration.ofSeconds(30);
 
     private final Platform platform;
     private final Clock clock;
@@ -91,7 +98,20 @@ public final class Rollout {
     /** One look at a redeploy in progress: a verdict, or null to look again after a nap. */
     @FunctionalInterface
     private interface Look {
-        Step look();
+        Step look(Cue cue);
+    }
+
+    /**
+     * Why a look happens: the platform announced that these ids changed, or (everything) nothing says what
+     * changed, so every reading must be taken again.
+     */
+    private record Cue(Set<String> changed, boolean everything) {
+
+        static final Cue EVERYTHING = new Cue(Set.of(), true);
+
+        boolean about(String id) {
+            return everything || changed.contains(id);
+        }
     }
 
     /** One run's state, so the steps can share it without long parameter lists. */
@@ -102,6 +122,8 @@ public final class Rollout {
         private final Cancellation cancellation;
         private final Instant runDeadline;
         private final List<ServiceReport> done = new ArrayList<>();
+        /** The platform's announcements while redeploying; none during preflight or a dry run. */
+        private Changes changes = Changes.NONE;
         /** Nothing redeployed yet in this run: the preflight's reading of the first target is still fresh. */
         private boolean firstStep = true;
 
@@ -129,6 +151,15 @@ public final class Rollout {
             if (settings.dryRun()) {
                 return finish(RunOutcome.SUCCESS, targets, 0, null);
             }
+            try (Changes opened = platform.changes()) {
+                changes = opened;
+                return redeployAll(targets);
+            } finally {
+                changes = Changes.NONE;
+            }
+        }
+
+        private RolloutReport redeployAll(List<Target> targets) {
             for (int i = 0; i < targets.size(); i++) {
                 Target target = targets.get(i);
                 if (cancellation.isRequested()) {
@@ -252,9 +283,9 @@ public final class Rollout {
                 listener.detail(target, "the platform named no action for this redeploy; waiting for the service"
                                         + " to leave " + before.stateLabel() + " and come back");
             }
-            ServiceWatch watch = new ServiceWatch(target, before);
+            ServiceWatch watch = new ServiceWatch(target, before, redeployment);
             Step back = waitFor(target, requested, stepDeadline, watch::lastSeen,
-                    () -> watch.look(requested, action(redeployment), service(target)));
+                    watched(redeployment, target.id()), cue -> watch.look(requested, cue));
             if (!back.succeeded()) {
                 return back;
             }
@@ -305,9 +336,9 @@ public final class Rollout {
                                        Instant stepDeadline) {
             Redeployment redeployment = platform.redeploy(old, settings.reuseVolumes());
             listener.redeploying(target, old);
-            ContainerWatch watch = new ContainerWatch(target, service, old);
+            ContainerWatch watch = new ContainerWatch(target, service, old, redeployment);
             Step back = waitFor(target, requested, stepDeadline, watch::lastSeen,
-                    () -> watch.look(requested, action(redeployment)));
+                    watched(redeployment, target.id(), old.id()), cue -> watch.look(requested, cue));
             if (!back.succeeded()) {
                 return back;
             }
@@ -323,12 +354,17 @@ public final class Rollout {
             return gate(target, watch.replacement, urls, requested, stepDeadline);
         }
 
-        /** Looks until a verdict, napping at most the poll interval between looks, bounded by the deadline. */
+        /**
+         * Looks until a verdict, bounded by the deadline. Between looks it waits for an announced change to one of
+         * {@code ids} for at most the safety interval while the platform announces changes, and naps the poll
+         * interval while it does not.
+         */
         private Step waitFor(Target target, Instant requested, Instant stepDeadline,
-                             Supplier<String> lastSeen, Look look) {
+                             Supplier<String> lastSeen, Set<String> ids, Look look) {
+            Cue cue = Cue.EVERYTHING;
             while (true) {
                 try {
-                    Step verdict = look.look();
+                    Step verdict = look.look(cue);
                     if (verdict != null) {
                         return verdict;
                     }
@@ -345,7 +381,7 @@ public final class Rollout {
                     return new Step(ServiceOutcome.TIMED_OUT, since(requested), why);
                 }
                 try {
-                    sleeper.sleep(shortest(settings.pollInterval(), Duration.between(now, stepDeadline)));
+                    cue = pause(ids, Duration.between(now, stepDeadline));
                 } catch (InterruptedException e) {
                     return interrupted(requested);
                 }
@@ -353,6 +389,27 @@ public final class Rollout {
                     return interrupted(requested);
                 }
             }
+        }
+
+        /** The wait between two looks, and what the next look is for. */
+        private Cue pause(Set<String> ids, Duration left) throws InterruptedException {
+            if (!changes.live()) {
+                sleeper.sleep(shortest(settings.pollInterval(), left));
+                return Cue.EVERYTHING;
+            }
+            Duration safety = settings.pollInterval().compareTo(SAFETY_INTERVAL) > 0
+                    ? settings.pollInterval() : SAFETY_INTERVAL;
+            Set<String> changed = changes.awaitChange(ids, shortest(safety, left));
+            return changed.isEmpty() ? Cue.EVERYTHING : new Cue(Set.copyOf(changed), false);
+        }
+
+        /** The ids whose announced changes a wait reacts to: the objects redeployed, and the redeploy's action. */
+        private Set<String> watched(Redeployment redeployment, String... objectIds) {
+            Set<String> ids = new HashSet<>(List.of(objectIds));
+            if (redeployment.hasAction()) {
+                ids.add(redeployment.actionId());
+            }
+            return Set.copyOf(ids);
         }
 
         /** After a step is back: every readiness URL must answer, within the same step deadline. */
@@ -419,10 +476,6 @@ public final class Rollout {
                     : "not back within --timeout " + Durations.setting(settings.timeout());
         }
 
-        private Action action(Redeployment redeployment) {
-            return redeployment.hasAction() ? platform.action(redeployment.actionId()) : null;
-        }
-
         /** The service now, or null when it is gone (which the watch reports as a failure). */
         private Service service(Target target) {
             try {
@@ -485,17 +538,36 @@ public final class Rollout {
 
             private final Target target;
             private final Service before;
+            private final Redeployment redeployment;
+            /** The latest readings: a look takes again only those that an announced change made stale. */
+            private Action action;
+            private Service service;
             private String lastState;
             private ActionState lastAction;
             /** The platform has demonstrably reacted to this redeploy, so its states are no longer stale. */
             private boolean reacted;
 
-            ServiceWatch(Target target, Service before) {
+            ServiceWatch(Target target, Service before, Redeployment redeployment) {
                 this.target = target;
                 this.before = before;
+                this.redeployment = redeployment;
             }
 
-            Step look(Instant requested, Action action, Service now) {
+            Step look(Instant requested, Cue cue) {
+                boolean finishedBefore = action != null && action.state().isFinished();
+                if (redeployment.hasAction() && cue.about(redeployment.actionId())) {
+                    action = platform.action(redeployment.actionId());
+                }
+                boolean justFinished = !finishedBefore && action != null && action.state().isFinished();
+                // A service read before its action finished may predate the redeploy: the action's end is a
+                // reason to read the service again even when the service itself announced nothing.
+                if (cue.about(target.id()) || justFinished) {
+                    service = service(target);
+                }
+                return judge(requested, action, service);
+            }
+
+            private Step judge(Instant requested, Action action, Service now) {
                 if (now == null) {
                     return fail(target, null, requested, "the service disappeared during its redeploy");
                 }
@@ -561,17 +633,30 @@ public final class Rollout {
             private final Target target;
             private final Service service;
             private final Container old;
+            private final Redeployment redeployment;
+            private Action action;
             private Container replacement;
             private String lastState;
             private ActionState lastAction;
 
-            ContainerWatch(Target target, Service service, Container old) {
+            ContainerWatch(Target target, Service service, Container old, Redeployment redeployment) {
                 this.target = target;
                 this.service = service;
                 this.old = old;
+                this.redeployment = redeployment;
             }
 
-            Step look(Instant requested, Action action) {
+            Step look(Instant requested, Cue cue) {
+                ActionState before = action == null ? null : action.state();
+                if (redeployment.hasAction() && cue.about(redeployment.actionId())) {
+                    action = platform.action(redeployment.actionId());
+                }
+                boolean actionMoved = action != null && action.state() != before;
+                // The containers show a change only when the service (whose state moves with them), the old
+                // container or the action announced one.
+                if (!cue.about(service.id()) && !cue.about(old.id()) && !actionMoved) {
+                    return null;
+                }
                 if (action != null && action.state() != lastAction) {
                     lastAction = action.state();
                     listener.detail(target, old.name() + ": action " + action.stateLabel());

@@ -84,6 +84,17 @@ final class Orchestrator implements Closeable {
         }
     }
 
+    /**
+     * One change of an object, as Tutum's events stream announces it.
+     *
+     * @param type    {@code service}, {@code container} or {@code action}
+     * @param action  {@code create} or {@code update}
+     * @param state   the object's state after the change, as the API spells it
+     * @param parents a service's stack; a container's service and stack; an action's object
+     */
+    record Change(String type, String action, String uuid, String state, List<ObjectRef> parents) {
+    }
+
     /** What a redeploy request was answered with, read in the same instant the redeploy was accepted. */
     record Accepted<T>(ActionInfo action, T subject) {
     }
@@ -105,6 +116,7 @@ final class Orchestrator implements Closeable {
     private final Supplier<Duration> bootTime;
     private final Duration warmup;
     private final Consumer<String> events;
+    private final Consumer<Change> changes;
     private final Map<String, StackEntry> stacks = new LinkedHashMap<>();
     private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
     private final Map<String, ContainerInfo> containers = new LinkedHashMap<>();
@@ -140,12 +152,13 @@ final class Orchestrator implements Closeable {
 
     /** @param bootTime asked once per new container: how long it takes to listen */
     Orchestrator(List<ServiceSpec> specs, int containersPerService, Supplier<Duration> bootTime, Duration warmup,
-                 Clock clock, Sleeper sleeper, Consumer<String> events, Executor handlers) {
+                 Clock clock, Sleeper sleeper, Consumer<String> events, Consumer<Change> changes, Executor handlers) {
         this.clock = clock;
         this.sleeper = sleeper;
         this.bootTime = bootTime;
         this.warmup = warmup;
         this.events = events;
+        this.changes = changes;
         for (ServiceSpec spec : specs) {
             String stackUuid = null;
             if (spec.stack() != null) {
@@ -318,6 +331,7 @@ final class Orchestrator implements Closeable {
         ActionInfo action = newAction(new ObjectRef("service", uuid), "Service Redeploy", path, userAgent);
         service.redeploying = true;
         events.accept(service.name + " " + ServiceState.REDEPLOYING.label());
+        announce(service);
         workers.execute(() -> runServiceRedeploy(service, action.uuid(), rehearsal));
         return new Accepted<>(action, info(service));
     }
@@ -362,6 +376,7 @@ final class Orchestrator implements Closeable {
         ActionInfo action = new ActionInfo(UUID.randomUUID().toString(), object, name, "POST", path, userAgent,
                 ActionState.IN_PROGRESS, clock.instant(), null);
         actions.put(action.uuid(), action);
+        announce(action, "create");
         return action;
     }
 
@@ -393,11 +408,14 @@ final class Orchestrator implements Closeable {
         if (serviceAction) {
             service.redeploying = false;
             events.accept(service.name + " " + info(service).state().label());
+            announce(service);
         }
         ActionInfo action = actions.get(actionUuid);
         ActionState state = ok ? ActionState.SUCCESS : ActionState.FAILED;
-        actions.put(actionUuid, action.ended(state, clock.instant()));
+        ActionInfo ended = action.ended(state, clock.instant());
+        actions.put(actionUuid, ended);
         events.accept(action.name() + " of " + service.name + " " + state.label());
+        announce(ended, "update");
     }
 
     /** Stops the slot's current container, then starts its replacement; false when the replacement failed. */
@@ -414,10 +432,13 @@ final class Orchestrator implements Closeable {
         String uuid = UUID.randomUUID().toString();
         synchronized (this) {
             Instant now = clock.instant();
-            containers.put(uuid, new ContainerInfo(uuid, server.slotName(), service.uuid, ContainerState.STARTING,
-                    server.port(), now, null, null, null, null, null));
+            ServiceState before = info(service).state();
+            ContainerInfo starting = new ContainerInfo(uuid, server.slotName(), service.uuid,
+                    ContainerState.STARTING, server.port(), now, null, null, null, null, null);
+            containers.put(uuid, starting);
             service.current.set(slot, uuid);
             service.deployed = now;
+            announce(starting, "create", before);
         }
         events.accept(server.slotName() + " " + ContainerState.STARTING.label() + " (" + shortId(uuid) + ")");
         if (rehearsal == Rehearsal.HANG) {
@@ -447,9 +468,37 @@ final class Orchestrator implements Closeable {
         if (changed.equals(before)) {
             return changed;
         }
+        ServiceState serviceBefore = info(services.get(changed.serviceUuid())).state();
         containers.put(uuid, changed);
         events.accept(changed.name() + " " + changed.state().label() + " (" + shortId(uuid) + ")");
+        announce(changed, "update", serviceBefore);
         return changed;
+    }
+
+    // ---- announcing, under the lock, so that the stream tells the changes in the order they happened
+
+    private void announce(ServiceEntry service) {
+        List<ObjectRef> parents = service.stackUuid == null ? List.of() : List.of(new ObjectRef("stack",
+                service.stackUuid));
+        changes.accept(new Change("service", "update", service.uuid, info(service).state().label(), parents));
+    }
+
+    /** A container's change, and its service's when the service's state moved with it. */
+    private void announce(ContainerInfo container, String action, ServiceState serviceBefore) {
+        ServiceEntry service = services.get(container.serviceUuid());
+        List<ObjectRef> parents = new ArrayList<>(List.of(new ObjectRef("service", service.uuid)));
+        if (service.stackUuid != null) {
+            parents.add(new ObjectRef("stack", service.stackUuid));
+        }
+        changes.accept(new Change("container", action, container.uuid(), container.state().label(), parents));
+        if (info(service).state() != serviceBefore) {
+            announce(service);
+        }
+    }
+
+    private void announce(ActionInfo action, String change) {
+        changes.accept(new Change("action", change, action.uuid(), action.state().label(),
+                List.of(action.object())));
     }
 
     private synchronized List<ServiceEntry> snapshotOfServices() {

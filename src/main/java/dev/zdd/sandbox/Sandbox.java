@@ -49,6 +49,7 @@ public final class Sandbox implements AutoCloseable {
     private HttpServer api;
     private LoadBalancer balancer;
     private SandboxStats stats;
+    private volatile EventStream stream;
     private boolean closed;
 
     private Sandbox(Builder options) {
@@ -60,7 +61,7 @@ public final class Sandbox implements AutoCloseable {
         Duration bootJitter = options.bootJitter;
         this.orchestrator = new Orchestrator(options.services, options.containersPerService,
                 () -> jittered(bootTime, bootJitter, ThreadLocalRandom.current()), options.warmup, options.clock,
-                options.sleeper, options.events, containerHandlers);
+                options.sleeper, options.events, this::announce, containerHandlers);
         options.failing.forEach(name -> orchestrator.rehearse(name, Rehearsal.FAIL));
         options.hanging.forEach(name -> orchestrator.rehearse(name, Rehearsal.HANG));
     }
@@ -80,9 +81,10 @@ public final class Sandbox implements AutoCloseable {
                     Sleeper.SYSTEM, options.events);
             api = HttpServer.create(new InetSocketAddress(LoopbackHttp.loopback(), options.apiPort), 50);
             stats = new SandboxStats(orchestrator, balancer::inRotation);
-            api.createContext("/", new TutumApi(orchestrator, options.user, apiKey, balancer.url(), options.clock,
-                    stats));
+            TutumApi handler = new TutumApi(orchestrator, options.user, apiKey, balancer.url(), options.clock, stats);
+            api.createContext("/", handler);
             api.setExecutor(apiHandlers);
+            stream = startStream(handler, api.getAddress().getPort());
             balancer.start();
             api.start();
             return this;
@@ -102,6 +104,9 @@ public final class Sandbox implements AutoCloseable {
         if (api != null) {
             api.stop(0);
         }
+        if (stream != null) {
+            stream.close();
+        }
         if (balancer != null) {
             balancer.close();
         }
@@ -120,6 +125,14 @@ public final class Sandbox implements AutoCloseable {
     /** The REST host, e.g. {@code http://127.0.0.1:8080}: what {@code TUTUM_REST_HOST} should say. */
     public URI apiUrl() {
         return URI.create("http://127.0.0.1:" + started().api.getAddress().getPort());
+    }
+
+    /**
+     * The events stream's host, e.g. {@code ws://127.0.0.1:8081}: what {@code TUTUM_STREAM_HOST} should say. Unless
+     * told otherwise it is the API's port + 1, where zdd looks for it when the API is on loopback.
+     */
+    public URI streamUrl() {
+        return URI.create("ws://127.0.0.1:" + started().stream.port());
     }
 
     /** The load balancer, e.g. {@code http://127.0.0.1:8000/}. */
@@ -171,6 +184,32 @@ public final class Sandbox implements AutoCloseable {
         orchestrator.rehearse(service, Rehearsal.HANG);
     }
 
+    /** On the port asked for; by default on the API's port + 1, or on any free one when that is taken. */
+    private EventStream startStream(TutumApi handler, int apiPort) throws IOException {
+        boolean fallBack = options.streamPort < 0;
+        int port = fallBack ? (apiPort < 65535 ? apiPort + 1 : 0) : options.streamPort;
+        EventStream first = new EventStream(port, handler, options.clock);
+        try {
+            first.start();
+            return first;
+        } catch (IOException e) {
+            first.close();
+            if (!fallBack || port == 0) {
+                throw e;
+            }
+        }
+        EventStream anyPort = new EventStream(0, handler, options.clock);
+        anyPort.start();
+        return anyPort;
+    }
+
+    private void announce(Orchestrator.Change change) {
+        EventStream open = stream;
+        if (open != null) {
+            open.publish(change);
+        }
+    }
+
     private synchronized Sandbox started() {
         if (api == null) {
             throw new IllegalStateException("the sandbox has not been started");
@@ -194,6 +233,7 @@ public final class Sandbox implements AutoCloseable {
     public static final class Builder {
         private int apiPort;
         private int lbPort;
+        private int streamPort = -1;
         private List<ServiceSpec> services = List.of(new ServiceSpec("web-1", null), new ServiceSpec("web-2", null));
         private int containersPerService = 1;
         private Duration bootTime = Duration.ofSeconds(2);
@@ -220,6 +260,12 @@ public final class Sandbox implements AutoCloseable {
         /** The load balancer's port; 0 (the default) picks a free one. */
         public Builder lbPort(int port) {
             this.lbPort = port;
+            return this;
+        }
+
+        /** The events stream's port; 0 picks a free one; by default the API's port + 1 if free, else any. */
+        public Builder streamPort(int port) {
+            this.streamPort = port;
             return this;
         }
 

@@ -405,7 +405,8 @@ final class TutumApi implements HttpHandler {
 
     // ---- plumbing
 
-    private boolean authorized(String header) {
+    /** Whether an {@code Authorization} header value carries the sandbox's user and key. */
+    boolean authorized(String header) {
         if (header == null) {
             return false;
         }

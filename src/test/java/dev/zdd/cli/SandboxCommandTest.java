@@ -46,7 +46,8 @@ class SandboxCommandTest {
         assertThat(lines.get(0)).matches("export TUTUM_REST_HOST=http://127\\.0\\.0\\.1:\\d+");
         assertThat(lines.get(1)).isEqualTo("export TUTUM_USER=sandbox");
         assertThat(lines.get(2)).matches("export TUTUM_APIKEY=[0-9a-f]{40}");
-        assertThat(lines.get(3)).matches("# load balancer: http://127\\.0\\.0\\.1:\\d+/");
+        assertThat(lines.get(3)).matches("export TUTUM_STREAM_HOST=ws://127\\.0\\.0\\.1:\\d+");
+        assertThat(lines.get(4)).matches("# load balancer: http://127\\.0\\.0\\.1:\\d+/");
         assertThat(run.out()).contains("# container web-1-1: http://127.0.0.1:", "# container web-2-1: ");
         assertThat(run.err()).contains("[sandbox] running", "[sandbox] stopping");
     }
@@ -59,12 +60,14 @@ class SandboxCommandTest {
 
         Run run = run(List.of("--port", "0", "--lb-port", "0", "--boot-time", "100ms", "--warmup", "0s"),
                 exports -> zddExit[0] = Main.execute(
-                        new String[] {"redeploy", "web-1", "web-2", "--drain-delay", "0s", "--poll-interval", "100ms"},
+                        new String[] {"redeploy", "web-1", "web-2", "--drain-delay", "0s", "--poll-interval", "100ms",
+                            "-v"},
                         new PrintWriter(zddOut), new PrintWriter(zddErr), environment(exports, new Fixture.FakeInterrupts())));
 
         assertThat(run.exitCode()).isZero();
         assertThat(zddExit[0]).as("zdd redeploy, stderr:%n%s", zddErr).isZero();
         assertThat(zddOut.toString()).contains("web-1", "web-2");
+        assertThat(zddErr.toString()).contains("zdd: listening to the events stream at ws://127.0.0.1:");
         assertThat(run.err()).contains("[sandbox] web-1 Redeploying", "[sandbox] Service Redeploy of web-2 Success");
     }
 

@@ -43,6 +43,7 @@ public final class InMemoryPlatform implements Platform {
     private final Map<String, ContainerRedeploy> containerRedeploys = new LinkedHashMap<>();
     private int nextPort = 10_000;
     private boolean withActions = true;
+    private Changes changes = Changes.NONE;
 
     public InMemoryPlatform(Clock clock) {
         this.clock = clock;
@@ -107,6 +108,18 @@ public final class InMemoryPlatform implements Platform {
     public InMemoryPlatform withoutActions() {
         this.withActions = false;
         return this;
+    }
+
+    /** What {@link #changes()} hands out: the platform's announcements, scripted by the test. */
+    public InMemoryPlatform announcing(Changes scripted) {
+        this.changes = scripted;
+        return this;
+    }
+
+    @Override
+    public Changes changes() {
+        calls.add("changes");
+        return changes;
     }
 
     public InMemoryPlatform failRedeploy(Service service, RuntimeException failure) {

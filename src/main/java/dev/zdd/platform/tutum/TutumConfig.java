@@ -21,23 +21,32 @@ import java.util.Objects;
  * @param environment    the process environment, read for {@code HTTPS_PROXY}, {@code HTTP_PROXY} and
  *                       {@code NO_PROXY} (either case); empty for direct connections
  * @param retry          how requests that are safe to repeat are retried
+ * @param streamUrl      the events stream's host, e.g. {@code wss://stream.tutum.co} (the events path is added), or
+ *                       null to poll only
  */
 public record TutumConfig(Flavor flavor, URI apiUrl, String namespace, String authorization, boolean insecureHttp,
                           Duration connectTimeout, Duration readTimeout, Duration callTimeout, Path caCert,
-                          Map<String, String> environment, RetryPolicy retry) {
+                          Map<String, String> environment, RetryPolicy retry, URI streamUrl) {
 
     public enum Flavor {
-        TUTUM("https://dashboard.tutum.co"),
-        DOCKERCLOUD("https://cloud.docker.com");
+        TUTUM("https://dashboard.tutum.co", "wss://stream.tutum.co"),
+        DOCKERCLOUD("https://cloud.docker.com", "wss://ws.cloud.docker.com");
 
         private final String defaultUrl;
+        private final String defaultStreamUrl;
 
-        Flavor(String defaultUrl) {
+        Flavor(String defaultUrl, String defaultStreamUrl) {
             this.defaultUrl = defaultUrl;
+            this.defaultStreamUrl = defaultStreamUrl;
         }
 
         public URI defaultUrl() {
             return URI.create(defaultUrl);
+        }
+
+        /** Where the events stream of the platform's own API ({@link #defaultUrl()}) is. */
+        public URI defaultStreamUrl() {
+            return URI.create(defaultStreamUrl);
         }
     }
 
@@ -54,7 +63,7 @@ public record TutumConfig(Flavor flavor, URI apiUrl, String namespace, String au
     public TutumConfig(Flavor flavor, URI apiUrl, String namespace, String authorization, boolean insecureHttp,
                        Duration connectTimeout, Duration readTimeout, Duration callTimeout) {
         this(flavor, apiUrl, namespace, authorization, insecureHttp, connectTimeout, readTimeout, callTimeout,
-                null, null, null);
+                null, null, null, null);
     }
 
     public TutumConfig(Flavor flavor, URI apiUrl, String namespace, String authorization, boolean insecureHttp) {
@@ -63,17 +72,23 @@ public record TutumConfig(Flavor flavor, URI apiUrl, String namespace, String au
 
     public TutumConfig withCaCert(Path file) {
         return new TutumConfig(flavor, apiUrl, namespace, authorization, insecureHttp, connectTimeout, readTimeout,
-                callTimeout, file, environment, retry);
+                callTimeout, file, environment, retry, streamUrl);
     }
 
     public TutumConfig withEnvironment(Map<String, String> variables) {
         return new TutumConfig(flavor, apiUrl, namespace, authorization, insecureHttp, connectTimeout, readTimeout,
-                callTimeout, caCert, variables, retry);
+                callTimeout, caCert, variables, retry, streamUrl);
     }
 
     public TutumConfig withRetry(RetryPolicy policy) {
         return new TutumConfig(flavor, apiUrl, namespace, authorization, insecureHttp, connectTimeout, readTimeout,
-                callTimeout, caCert, environment, policy);
+                callTimeout, caCert, environment, policy, streamUrl);
+    }
+
+    /** Listens to the events stream at {@code url} (a {@code ws://} or {@code wss://} host), or polls only (null). */
+    public TutumConfig withStreamUrl(URI url) {
+        return new TutumConfig(flavor, apiUrl, namespace, authorization, insecureHttp, connectTimeout, readTimeout,
+                callTimeout, caCert, environment, retry, url);
     }
 
     /** Never shows the credentials, nor the environment (a proxy URL may hold a password). */
@@ -81,6 +96,6 @@ public record TutumConfig(Flavor flavor, URI apiUrl, String namespace, String au
     public String toString() {
         return "TutumConfig[flavor=" + flavor + ", apiUrl=" + apiUrl + ", namespace=" + namespace
                + ", authorization=" + (authorization == null ? "none" : "***") + ", insecureHttp=" + insecureHttp
-               + ", caCert=" + caCert + ", retry=" + retry + "]";
+               + ", caCert=" + caCert + ", retry=" + retry + ", streamUrl=" + streamUrl + "]";
     }
 }

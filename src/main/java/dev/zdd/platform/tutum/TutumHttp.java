@@ -139,6 +139,23 @@ final class TutumHttp {
         return execute(request(url).post(RequestBody.create(EMPTY_OBJECT, JSON)).build()).headers();
     }
 
+    /**
+     * A client for the events stream: this one's proxies, trust, cookies and trace, but no timeout on a quiet
+     * socket (pings find a dead one instead) and its own daemon threads, which {@code close} ends.
+     */
+    OkHttpClient.Builder streamClient() {
+        return client.newBuilder().readTimeout(Duration.ZERO).callTimeout(Duration.ZERO);
+    }
+
+    /** The handshake of the events stream carries the same headers as every request. */
+    Request streamRequest(HttpUrl url) {
+        return request(url).get().build();
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
     private Request.Builder request(HttpUrl url) {
         Request.Builder builder = new Request.Builder()
                 .url(url)

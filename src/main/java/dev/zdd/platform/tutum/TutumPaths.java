@@ -13,6 +13,7 @@ final class TutumPaths {
     private final HttpUrl base;
     private final List<String> app;
     private final List<String> actions;
+    private final List<String> events;
 
     /**
      * @param base      the API URL, without credentials, query or fragment; its path is kept as a prefix so that
@@ -24,14 +25,21 @@ final class TutumPaths {
         if (flavor == TutumConfig.Flavor.TUTUM) {
             this.app = List.of("api", "v1");
             this.actions = List.of("api", "v1", "action");
+            this.events = List.of("v1", "events");
         } else {
             List<String> segments = new ArrayList<>(List.of("api", "app", "v1"));
             if (namespace != null && !namespace.isBlank()) {
                 segments.add(namespace.trim());
             }
             this.app = List.copyOf(segments);
-            // Actions are not namespaced on Docker Cloud.
+            // Actions are not namespaced on Docker Cloud; events are.
             this.actions = List.of("api", "audit", "v1", "action");
+            List<String> audit = new ArrayList<>(List.of("api", "audit", "v1"));
+            if (namespace != null && !namespace.isBlank()) {
+                audit.add(namespace.trim());
+            }
+            audit.addAll(List.of("events", ""));
+            this.events = List.copyOf(audit);
         }
     }
 
@@ -71,6 +79,21 @@ final class TutumPaths {
     /** The actions on one object (the API keeps its 100 newest), which the API filters by the object's URI. */
     HttpUrl actionsOn(String objectUri) {
         return path(actions).addQueryParameter("object", objectUri).build();
+    }
+
+    /**
+     * The events stream on {@code streamBase} (as {@code http} or {@code https}, which OkHttp upgrades): Tutum's
+     * {@code /v1/events} (the Python SDK's spelling, without a slash) or Docker Cloud's
+     * {@code /api/audit/v1/[ns/]events/}.
+     */
+    HttpUrl events(HttpUrl streamBase) {
+        HttpUrl.Builder builder = streamBase.newBuilder();
+        List<String> prefix = streamBase.pathSegments();
+        if (!prefix.isEmpty() && prefix.get(prefix.size() - 1).isEmpty()) {
+            builder.removePathSegment(prefix.size() - 1);
+        }
+        events.forEach(builder::addPathSegment);
+        return builder.build();
     }
 
     /**

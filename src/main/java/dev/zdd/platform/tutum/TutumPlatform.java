@@ -5,6 +5,7 @@ import static dev.zdd.platform.tutum.TutumPaths.uuidOf;
 
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
+import dev.zdd.platform.Changes;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.ContainerState;
 import dev.zdd.platform.Platform;
@@ -63,6 +64,8 @@ public final class TutumPlatform implements Platform {
     private final TutumPaths paths;
     private final TutumHttp http;
     private final String actionHeader;
+    /** The events stream, or null to poll only. */
+    private final HttpUrl events;
     /** Stack names by resource URI: a stack's name never changes. */
     private final Map<String, String> stackNames = new ConcurrentHashMap<>();
     /** Service resource URIs by uuid, as {@link #services()} and {@link #service} saw them. */
@@ -94,6 +97,7 @@ public final class TutumPlatform implements Platform {
                 Objects.requireNonNull(random, "random"));
         this.actionHeader = config.flavor() == TutumConfig.Flavor.TUTUM
                 ? "X-Tutum-Action-URI" : "X-DockerCloud-Action-URI";
+        this.events = config.streamUrl() == null ? null : paths.events(checkedStream(config));
     }
 
     @Override
@@ -151,6 +155,12 @@ public final class TutumPlatform implements Platform {
     @Override
     public void retryUntil(Instant deadline) {
         http.retryUntil(deadline);
+    }
+
+    /** The events stream, connecting in the background; {@link Changes#NONE} when configured to poll only. */
+    @Override
+    public Changes changes() {
+        return events == null ? Changes.NONE : new TutumEvents(http, events).open();
     }
 
     @Override
@@ -393,6 +403,29 @@ public final class TutumPlatform implements Platform {
         HttpUrl.Builder base = url.newBuilder().username("").password("").query(null).fragment(null);
         // A trailing slash makes the URL's path a prefix that the API's own paths are appended to.
         return url.encodedPath().endsWith("/") ? base.build() : base.addPathSegment("").build();
+    }
+
+    /**
+     * The stream's host as OkHttp takes it ({@code ws} as {@code http}, {@code wss} as {@code https}), under the same
+     * rule as the API: the credentials cross the network only encrypted.
+     */
+    private static HttpUrl checkedStream(TutumConfig config) {
+        URI stream = config.streamUrl();
+        String scheme = stream.getScheme() == null ? "" : stream.getScheme().toLowerCase(Locale.ROOT);
+        HttpUrl url = switch (scheme) {
+            case "ws" -> HttpUrl.parse("http" + stream.toString().substring(2));
+            case "wss" -> HttpUrl.parse("https" + stream.toString().substring(3));
+            default -> null;
+        };
+        if (url == null) {
+            throw PlatformException.configuration("the events stream URL must be a ws:// or wss:// URL, not "
+                    + (scheme.isEmpty() ? "one without a scheme" : scheme + "://"));
+        }
+        if (!url.isHttps() && !config.insecureHttp() && !isLoopback(url.host())) {
+            throw PlatformException.configuration("refusing plain ws:// to " + url.host()
+                    + ": the credentials would cross the network unencrypted; use wss://, or pass --insecure-http");
+        }
+        return url.newBuilder().username("").password("").query(null).fragment(null).build();
     }
 
     /** Loopback by its literal name or address only: resolving a name would already reach the network. */
