@@ -72,6 +72,7 @@ public final class Bench {
         List<Double> latenciesMs = new ArrayList<>();
         int premature;            // a "back" seen before the platform was done (a stale Running)
         long requests;
+        long streamConnections;   // connections to the events stream (not API requests)
         long waitingRequests;
         double waitingMinutes;
         long probeRequests;
@@ -92,6 +93,7 @@ public final class Bench {
             back.forEach((k, v) -> seen.put(k, v.toString()));
             m.put("back", seen);
             m.put("requests", requests);
+            m.put("streamConnections", streamConnections);
             m.put("waitingRequests", waitingRequests);
             m.put("waitingMinutes", waitingMinutes);
             m.put("probeRequests", probeRequests);
@@ -400,6 +402,12 @@ public final class Bench {
                 run.requests++;
             }
         }
+        for (JsonNode connection : stats.path("streamConnections").path("log")) {
+            Instant at = Instant.parse(connection.path("time").asText());
+            if (mine.apply(connection) && !at.isBefore(run.start) && !at.isAfter(run.end)) {
+                run.streamConnections++;
+            }
+        }
     }
 
     // ---- the baseline: the 2015 script's algorithm, restated
@@ -581,6 +589,7 @@ public final class Bench {
                 });
                 rows.add(row);
             }
+            row(rows, "events-stream connections per run", r -> fmt("%.0f", median(r, x -> x.streamConnections)));
             row(rows, "failed requests through the LB [d]", r -> r.stream().mapToLong(x -> x.probeFailures).sum()
                                                                   + " of " + r.stream().mapToLong(x -> x.probeRequests).sum());
             row(rows, "longest outage through the LB", r -> r.stream().mapToLong(x -> x.longestOutageMs).max()

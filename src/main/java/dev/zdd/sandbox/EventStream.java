@@ -109,7 +109,10 @@ final class EventStream implements Closeable {
 
         @Override
         public void onOpen(WebSocket conn, ClientHandshake handshake) {
-            if (api.authorized(handshake.getFieldValue("Authorization"))) {
+            boolean authorized = api.authorized(handshake.getFieldValue("Authorization"));
+            String agent = handshake.getFieldValue("User-Agent");
+            api.stats().recordStream(clock.instant(), agent == null || agent.isEmpty() ? null : agent, authorized);
+            if (authorized) {
                 conn.setAttachment(Boolean.TRUE);
                 conn.send("{\"type\":\"auth\"}");
             } else {

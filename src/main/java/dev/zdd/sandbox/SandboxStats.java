@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * What the sandbox saw, for measuring a client against it: every API request (when, what, from which
- * {@code User-Agent}, about which service, answered how), every redeploy with the instant its action started and
+ * {@code User-Agent}, about which service, answered how), every connection to the events stream, every redeploy with the instant its action started and
  * ended, and the load balancer's rotation. Served as JSON at {@code GET /sandbox/stats} (same credentials as the
  * API) and in Java through {@link Sandbox#stats()}.
  *
@@ -65,6 +65,12 @@ public final class SandboxStats {
     private final Map<String, Long> byService = new LinkedHashMap<>();
     private final Map<String, Long> byUserAgent = new LinkedHashMap<>();
     private long total;
+    private final ArrayDeque<StreamConnection> streams = new ArrayDeque<>();
+    private long streamTotal;
+
+    /** One connection to the events stream (a WebSocket: one HTTP upgrade, then messages). */
+    public record StreamConnection(Instant time, String userAgent, boolean authorized) {
+    }
 
     SandboxStats(Orchestrator platform, Supplier<List<String>> rotation) {
         this.platform = platform;
@@ -85,6 +91,20 @@ public final class SandboxStats {
             }
             log.addLast(request);
         }
+    }
+
+    /** Counts one connection to the events stream. */
+    synchronized void recordStream(Instant time, String userAgent, boolean authorized) {
+        streamTotal++;
+        if (streams.size() == LOG_LIMIT) {
+            streams.removeFirst();
+        }
+        streams.addLast(new StreamConnection(time, userAgent, authorized));
+    }
+
+    /** The newest {@value #LOG_LIMIT} connections to the events stream, oldest first. */
+    public synchronized List<StreamConnection> streamConnections() {
+        return List.copyOf(streams);
     }
 
     /** Every API request counted so far. */
@@ -148,6 +168,19 @@ public final class SandboxStats {
             }
             requests.put("log", entries);
         }
+        Map<String, Object> stream = new LinkedHashMap<>();
+        synchronized (this) {
+            stream.put("total", streamTotal);
+            List<Map<String, Object>> entries = new ArrayList<>(streams.size());
+            for (StreamConnection c : streams) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("time", c.time().toString());
+                entry.put("userAgent", c.userAgent());
+                entry.put("authorized", c.authorized());
+                entries.add(entry);
+            }
+            stream.put("log", entries);
+        }
         List<Map<String, Object>> redeploys = new ArrayList<>();
         for (Redeploy r : redeploys()) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -165,6 +198,7 @@ public final class SandboxStats {
         balancer.put("inRotation", inRotation());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("requests", requests);
+        body.put("streamConnections", stream);
         body.put("redeploys", redeploys);
         body.put("loadBalancer", balancer);
         return body;

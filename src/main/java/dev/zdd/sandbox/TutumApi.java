@@ -405,6 +405,11 @@ final class TutumApi implements HttpHandler {
 
     // ---- plumbing
 
+    /** Where this API's requests, and the events stream's connections, are counted. */
+    SandboxStats stats() {
+        return stats;
+    }
+
     /** Whether an {@code Authorization} header value carries the sandbox's user and key. */
     boolean authorized(String header) {
         if (header == null) {

@@ -3,6 +3,7 @@ package dev.zdd.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -110,5 +111,34 @@ class SandboxStatsTest {
         assertThat(api.get("/sandbox/stats").json().path("requests").path("total").asLong()).isEqualTo(counted);
         assertThat(new ApiClient(sandbox.apiUrl(), null).get("/sandbox/stats").status()).isEqualTo(401);
         assertThat(api.post("/sandbox/stats").status()).isEqualTo(405);
+    }
+
+    @Test
+    void countsConnectionsToTheEventsStream() throws Exception {
+        start(Sandbox.builder());
+        java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (sandbox.user() + ":" + sandbox.apiKey()).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .header("User-Agent", "zdd-test/1")
+                .buildAsync(URI.create(sandbox.streamUrl() + "/v1/events"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws,
+                                                                          CharSequence data, boolean last) {
+                        first.complete(data.toString());
+                        return null;
+                    }
+                }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first.get(5, java.util.concurrent.TimeUnit.SECONDS)).contains("auth");
+
+        List<SandboxStats.StreamConnection> connections = sandbox.stats().streamConnections();
+
+        assertThat(connections).singleElement().satisfies(c -> {
+            assertThat(c.userAgent()).isEqualTo("zdd-test/1");
+            assertThat(c.authorized()).isTrue();
+        });
+        assertThat(sandbox.stats().totalRequests()).as("not an API request").isZero();
+        assertThat(api.get("/sandbox/stats").json().path("streamConnections").path("total").asLong()).isEqualTo(1);
+        socket.abort();
     }
 }
