@@ -45,7 +45,7 @@ public final class Bench {
     int containers = 1;
     String bootTime = "2s";
     String bootJitter = "1s";
-    String longBoot = "30s";
+    String longBoot = "60s";
     String warmup = "1.5s";
     Duration drain = Duration.ofSeconds(10);
     Duration loadInterval = Duration.ofMillis(25);
@@ -73,6 +73,8 @@ public final class Bench {
         int premature;            // a "back" seen before the platform was done (a stale Running)
         long requests;
         long streamConnections;   // connections to the events stream (not API requests)
+        double toFirstPostSeconds;  // from the run's start to its first redeploy POST reaching the sandbox
+        double afterLastBackSeconds; // from deciding the last service was back to the run's end
         long waitingRequests;
         double waitingMinutes;
         long probeRequests;
@@ -94,6 +96,8 @@ public final class Bench {
             m.put("back", seen);
             m.put("requests", requests);
             m.put("streamConnections", streamConnections);
+            m.put("toFirstPostSeconds", toFirstPostSeconds);
+            m.put("afterLastBackSeconds", afterLastBackSeconds);
             m.put("waitingRequests", waitingRequests);
             m.put("waitingMinutes", waitingMinutes);
             m.put("probeRequests", probeRequests);
@@ -134,7 +138,7 @@ public final class Bench {
                 System.out.println("""
                         usage: bench/run [--rounds 3] [--startup-runs 7] [--containers 1] [--boot-time 2s]
                                          [--boot-jitter 1s] [--warmup 1.5s] [--drain 10s] [--load-interval 25ms]
-                                         [--long-boot 30s] [--variant 'LABEL=ZDD ARGS']...
+                                         [--long-boot 60s] [--variant 'LABEL=ZDD ARGS']...
                         --long-boot: one more run per client, of one service whose boot takes this long, for the
                         steady rate of API requests while waiting; 0s leaves it out.
                         Without --variant: zdd as it is, and also with --no-stream when zdd has that option.""");
@@ -402,6 +406,19 @@ public final class Bench {
                 run.requests++;
             }
         }
+        Instant firstPost = null;
+        for (JsonNode request : stats.path("requests").path("log")) {
+            Instant at = Instant.parse(request.path("time").asText());
+            if (mine.apply(request) && request.path("method").asText().equals("POST") && !at.isBefore(run.start)
+                && (firstPost == null || at.isBefore(firstPost))) {
+                firstPost = at;
+            }
+        }
+        Instant lastBack = seen.values().stream().max(Instant::compareTo).orElse(run.end);
+        run.toFirstPostSeconds = firstPost == null ? Double.NaN
+                : Duration.between(run.start, firstPost).toNanos() / 1e9;
+        run.afterLastBackSeconds = Duration.between(lastBack, run.end).toNanos() / 1e9
+                                   - (run.agent.equals(SCRIPT_AGENT) ? drain.toNanos() / 1e9 : 0);
         for (JsonNode connection : stats.path("streamConnections").path("log")) {
             Instant at = Instant.parse(connection.path("time").asText());
             if (mine.apply(connection) && !at.isBefore(run.start) && !at.isAfter(run.end)) {
@@ -575,6 +592,9 @@ public final class Bench {
             row(rows, "platform's redeploy time (both services)", r -> fmt("%.1f s", median(r, x -> x.platformSeconds)));
             row(rows, "drain delays", r -> fmt("%.0f s", median(r, x -> x.drainSeconds)));
             row(rows, "client's overhead per service [a]", r -> fmt("%.2f s", median(r, this::overheadPerService)));
+            row(rows, "  of which: start to first redeploy POST", r -> fmt("%.2f s", median(r, x -> x.toFirstPostSeconds)));
+            row(rows, "  of which: last service back to exit [h]", r -> fmt("%.2f s", median(r,
+                    x -> x.afterLastBackSeconds)));
             row(rows, "detection latency p50 [b]", r -> fmt("%.0f ms", pooledLatency(r, 50)));
             row(rows, "detection latency p99 [b]", r -> fmt("%.0f ms", pooledLatency(r, 99)));
             row(rows, "API requests per redeployed service [c]", r -> fmt("%.1f", median(r,
@@ -634,6 +654,7 @@ public final class Bench {
                     run; `services` lists the sandbox's services over its API.
                     [f] "Maximum resident set size" of /usr/bin/time -v around bin/zdd redeploy, median of runs (max).
                     [g] after the rounds, on a second sandbox with one service whose boot takes %s (no jitter, no                     drain): the requests each client sent while waiting for that one redeploy, per minute; with                     waits of 2 to 3 s the row above is dominated by the few requests any wait needs.
+                    [h] for zdd, the summary and the JVM's exit; for the script, its last sleep is left out (counted                     in the drain delays).
                     """, rounds, String.join(", ", services), containers, bootTime, bootJitter, warmup, loadInterval.toMillis(),
                     drain.toSeconds() + " s", premature(), startupRuns, longBoot));
             String uncounted = java.util.stream.Stream.concat(results.values().stream().flatMap(List::stream),
