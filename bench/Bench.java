@@ -599,9 +599,8 @@ public final class Bench {
             row(rows, "detection latency p99 [b]", r -> fmt("%.0f ms", pooledLatency(r, 99)));
             row(rows, "API requests per redeployed service [c]", r -> fmt("%.1f", median(r,
                     x -> (double) x.requests / targets.size())));
-            row(rows, "  while waiting, per minute of waiting [c]", r -> fmt("%.0f", waitingRate(r)));
             if (!longWaits.isEmpty()) {
-                List<String> row = new ArrayList<>(List.of("  the same, one " + longBoot + " redeploy [g]"));
+                List<String> row = new ArrayList<>(List.of("API requests while waiting, per minute [g]"));
                 results.keySet().forEach(label -> {
                     Run run = longWaits.get(label);
                     row.add(run == null || run.problem != null ? "n/a" : fmt("%.1f", waitingRate(List.of(run)))
@@ -645,18 +644,22 @@ public final class Bench {
                     action - platform done, over every service of every round (p99 of so few samples is their maximum). \
                     A negative latency would be a stale Running accepted: %s.
                     [c] every API request the client sent during its run (name look-ups, preflight, redeploys, waiting), \
-                    per redeployed service, median of runs; "while waiting": requests after the redeploy POST up to \
-                    the next action, divided by that waiting time, pooled over every service of every round.
+                    per redeployed service, median of runs.
                     [d] GET requests through the load balancer from the start of each run until every container was \
                     back in rotation (no answer within 2 s, a connection error or a non-2xx answer counts as failed), \
                     summed over the rounds.
                     [e] wall time of bin/zdd (the launcher, JVM flags included), median of %d runs after one unmeasured \
                     run; `services` lists the sandbox's services over its API.
                     [f] "Maximum resident set size" of /usr/bin/time -v around bin/zdd redeploy, median of runs (max).
-                    [g] after the rounds, on a second sandbox with one service whose boot takes %s (no jitter, no                     drain): the requests each client sent while waiting for that one redeploy, per minute; with                     waits of 2 to 3 s the row above is dominated by the few requests any wait needs.
-                    [h] for zdd, the summary and the JVM's exit; for the script, its last sleep is left out (counted                     in the drain delays).
+                    [g] after the rounds, on a second sandbox whose first service boots in %s (no jitter; no drain; \
+                    the other service keeps serving): API requests each client sent after its redeploy POST up to \
+                    the next action, per minute of that wait. Waits of 2 to 3 s (the rounds) would be dominated by \
+                    the few requests any wait needs.
+                    [h] for zdd, the summary and the JVM's exit; for the script, its last sleep is left out (counted \
+                    in the drain delays).
                     """, rounds, String.join(", ", services), containers, bootTime, bootJitter, warmup, loadInterval.toMillis(),
                     drain.toSeconds() + " s", premature(), startupRuns, longBoot));
+            text.append(targets());
             String uncounted = java.util.stream.Stream.concat(results.values().stream().flatMap(List::stream),
                             longWaits.values().stream()).filter(r -> r.problem != null)
                     .map(r -> r.client + ": " + r.problem).reduce((a, b) -> a + "; " + b).orElse(null);
@@ -664,6 +667,35 @@ public final class Bench {
                 text.append("Runs left out of the table: ").append(uncounted).append('\n');
             }
             return text.toString();
+        }
+
+        /** Each of the issue's targets, per zdd column: met or missed, and by how much. */
+        String targets() {
+            StringBuilder text = new StringBuilder("\nTargets:\n");
+            results.forEach((label, all) -> {
+                List<Run> runs = counted(all);
+                if (!label.startsWith("zdd") || runs.isEmpty()) {
+                    return;
+                }
+                Run longWait = longWaits.get(label);
+                List<Double> rss = runs.stream().filter(x -> x.peakRssKb > 0).map(x -> x.peakRssKb / 1024.0).toList();
+                text.append("- ").append(label).append(": ")
+                        .append(target("detection latency p50", pooledLatency(runs, 50), 100, "%.0f ms"))
+                        .append("; ").append(longWait == null || longWait.problem != null ? "requests while waiting n/a"
+                                : target("requests while waiting", waitingRate(List.of(longWait)), 10, "%.1f/min"))
+                        .append("; ").append(target("overhead per service", median(runs, this::overheadPerService), 0.5,
+                                "%.2f s"))
+                        .append("; ").append(target("--version start-up", version, 0.5, "%.2f s"))
+                        .append("; ").append(rss.isEmpty() ? "peak RSS n/a"
+                                : target("peak RSS", percentile(rss, 50), 150, "%.0f MB"))
+                        .append('\n');
+            });
+            return text.toString();
+        }
+
+        String target(String what, double value, double limit, String format) {
+            return what + " " + fmt(format, value) + (value <= limit ? " (met, <= " : " (MISSED by "
+                    + fmt(format, value - limit) + ", target <= ") + fmt(format, limit) + ")";
         }
 
         String premature() {
