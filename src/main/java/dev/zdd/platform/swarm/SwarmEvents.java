@@ -38,6 +38,7 @@ final class SwarmEvents implements Changes {
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
     /** The label Swarm puts on every container of a task. */
     static final String SERVICE_LABEL = "com.docker.swarm.service.id";
+    private static final Set<String> TASK_MOVES = Set.of("start", "die", "oom");
     private static final String FILTERS = DockerApi.query(Map.of("type", List.of("service", "container")));
 
     private final DockerHttpClient http;
@@ -118,19 +119,25 @@ final class SwarmEvents implements Changes {
     }
 
     /**
-     * The Swarm service an Engine event is about, or null: a service event's actor is the service; a task's
-     * container carries its service's id as a label. Healthcheck runs ({@code exec_*}) change nothing a look would
-     * see, and come every few seconds, so they are no change.
+     * The Swarm service an Engine event is about, or null: a service event's actor is the service (its spec or its
+     * update status moved); a task's container carries its service's id as a label. Of a container's events only
+     * those that move its task's state count: each costs the engine a look, and a replaced task alone also brings
+     * create, kill, stop and destroy, and a healthcheck an {@code exec_*} trio every interval.
      */
     static String serviceOf(JsonNode event) {
         JsonNode actor = event.path("Actor");
         String id = switch (event.path("Type").asText("")) {
             case "service" -> actor.path("ID").asText("");
-            case "container" -> event.path("Action").asText("").startsWith("exec_")
-                    ? "" : actor.path("Attributes").path(SERVICE_LABEL).asText("");
+            case "container" -> movesATask(event.path("Action").asText(""))
+                    ? actor.path("Attributes").path(SERVICE_LABEL).asText("") : "";
             default -> "";
         };
         return id.isEmpty() ? null : id;
+    }
+
+    /** Running, exited or failed, healthy or not: what Swarm makes a task's state of. */
+    private static boolean movesATask(String action) {
+        return TASK_MOVES.contains(action) || action.startsWith("health_status");
     }
 
     /** The service a watched id stands for: a service id stands for itself, an update of a service for it. */

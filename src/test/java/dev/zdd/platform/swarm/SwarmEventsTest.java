@@ -67,15 +67,21 @@ class SwarmEventsTest {
     void aServiceEventIsAboutItsActor_aContainerEventAboutItsTasksService() throws IOException {
         assertThat(SwarmEvents.serviceOf(DockerApi.json().readTree(serviceEvent("update", WEB)))).isEqualTo(WEB);
         assertThat(SwarmEvents.serviceOf(DockerApi.json().readTree(containerEvent("die", DB)))).isEqualTo(DB);
+        assertThat(SwarmEvents.serviceOf(DockerApi.json().readTree(containerEvent("start", DB)))).isEqualTo(DB);
         assertThat(SwarmEvents.serviceOf(DockerApi.json().readTree(containerEvent("health_status: healthy", DB))))
                 .isEqualTo(DB);
     }
 
     @Test
-    void healthcheckRuns_containersOfNoService_andOtherObjects_areNoChange() throws IOException {
+    void healthcheckRuns_stepsThatMoveNoTask_containersOfNoService_andOtherObjects_areNoChange()
+            throws IOException {
         for (String event : new String[] {
                 containerEvent("exec_start: /bin/sh -c test -e /tmp/healthy", WEB),
                 containerEvent("exec_die", WEB),
+                containerEvent("create", WEB),
+                containerEvent("kill", WEB),
+                containerEvent("stop", WEB),
+                containerEvent("destroy", WEB),
                 """
                 {"Type":"container","Action":"start","Actor":{"ID":"0123abcd","Attributes":{"name":"loner"}}}""",
                 """
