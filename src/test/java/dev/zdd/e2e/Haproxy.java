@@ -36,6 +36,7 @@ public final class Haproxy implements AutoCloseable {
     private final Process process;
     private final int port;
     private final List<String> servers;
+    private int logMark;
 
     private Haproxy(Path dir, Process process, int port, List<String> servers) {
         this.dir = dir;
@@ -85,15 +86,23 @@ public final class Haproxy implements AutoCloseable {
 
                 defaults
                     mode http
+                    # one line per request on stdout (haproxy.log), so a failed request says why
+                    log stdout format raw local0
+                    option httplog
                     timeout connect 1s
                     timeout client 10s
                     timeout server 10s
                     # a check with no answer within 1 s fails; a loaded 2-core machine needs that much slack
                     timeout check 1s
-                    # a refused connection (a container between stop and start) is tried again, the last time
-                    # on another server: what hides a stopped server until the checks take it out
+                    # requests beyond a server's maxconn wait in the backend's queue for any server with room
+                    timeout queue 5s
+                    # a refused connection (a container between stop and start) is tried again on another
+                    # server: what hides a stopped server until the checks take it out
                     retries 3
-                    option redispatch
+                    option redispatch 1
+                    # and so is a request whose connection the server closed or reset unanswered (a container
+                    # killed between accept and answer): GETs are safe to send again
+                    retry-on conn-failure empty-response
                     # without it, HAProxy drops keep-alive requests when it reloads or stops
                     option idle-close-on-response
 
@@ -104,7 +113,11 @@ public final class Haproxy implements AutoCloseable {
                 backend app
                     balance roundrobin
                     option httpchk GET /
-                    default-server check inter %d rise %d fall 2
+                    # maxconn: busybox httpd listens with a backlog of 9 and forks per connection; more concurrent
+                    # connections overflow its accept queue, and a dropped SYN costs a 1 s retransmission
+                    # observe: a refused connection takes the server out at once, not only 2 failed checks later,
+                    # so that its retries go to a server that serves
+                    default-server check inter %d rise %d fall 2 maxconn 8 observe layer4 error-limit 1 on-error mark-down
                 """.formatted(socket, port, CHECK_INTERVAL.toMillis(), RISE));
         servers.forEach((name, serverPort) ->
                 cfg.append("    server ").append(name).append(" 127.0.0.1:").append(serverPort).append('\n'));
@@ -165,6 +178,28 @@ public final class Haproxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The requests HAProxy did not answer 2xx, counted by status and termination state (e.g. {@code 503 sQ--}: timed
+     * out in the queue; {@code 503 SC--}: no server took the connection), for assertion messages.
+     */
+    public Map<String, Long> failedRequests() {
+        Map<String, Long> failed = new java.util.TreeMap<>();
+        String log = log();
+        for (String line : log.substring(Math.min(logMark, log.length())).split("\n")) {
+            String[] f = line.split(" ");
+            // client [date] frontend backend/server timers status bytes - - termination ...
+            if (f.length > 9 && line.contains("\"GET ") && !f[5].startsWith("2")) {
+                failed.merge(f[5] + " " + f[9], 1L, Long::sum);
+            }
+        }
+        return failed;
+    }
+
+    /** From now on, {@link #failedRequests} counts only what comes after this: one HAProxy, several scenarios. */
+    public void markLog() {
+        logMark = log().length();
     }
 
     private String log() {

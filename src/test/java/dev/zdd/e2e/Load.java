@@ -23,13 +23,18 @@ public final class Load implements AutoCloseable {
     private long scenarioStarted;
     private long scenarioEnded;
 
-    private Load(URI url) {
-        prober = new AvailabilityProber(List.of(url), new ProbeSettings(INTERVAL, TIMEOUT));
+    private Load(URI url, Duration interval) {
+        prober = new AvailabilityProber(List.of(url), new ProbeSettings(interval, TIMEOUT));
     }
 
-    /** Starts the load, lets it run a moment so the connections exist before anything changes. */
+    /** Starts 200 requests per second, lets them run a moment so the connections exist before anything changes. */
     public static Load start(URI url) throws InterruptedException {
-        Load load = new Load(url);
+        return start(url, INTERVAL);
+    }
+
+    /** The same at another rate, one request every interval. */
+    public static Load start(URI url, Duration interval) throws InterruptedException {
+        Load load = new Load(url, interval);
         load.prober.start();
         Thread.sleep(500);
         load.scenarioStarted = System.nanoTime();

@@ -64,7 +64,8 @@ class PerContainerBehindHaproxyIT {
             Figures figures = load.stop().print("issue5", "per-container-ready-path");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(figures.failed()).as("failed requests through HAProxy").isZero();
+            assertThat(figures.failed()).as("failed requests through HAProxy: " + stage.haproxy.failedRequests())
+                    .isZero();
         }
     }
 
@@ -77,7 +78,8 @@ class PerContainerBehindHaproxyIT {
             Figures figures = load.stop().print("issue5", "per-container-drain-" + DRAIN);
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(figures.failed()).as("failed requests through HAProxy").isZero();
+            assertThat(figures.failed()).as("failed requests through HAProxy: " + stage.haproxy.failedRequests())
+                    .isZero();
         }
     }
 

@@ -55,7 +55,8 @@ class TwoServicesBehindHaproxyIT {
             Figures figures = load.stop().print("issue4", "zdd-drain-" + DRAIN);
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(figures.failed()).as("failed requests through HAProxy").isZero();
+            assertThat(figures.failed()).as("failed requests through HAProxy: " + stage.haproxy.failedRequests())
+                    .isZero();
             assertThat(run.probeFailures()).as("failures zdd's --probe saw: " + run.summary()).isZero();
         }
     }
