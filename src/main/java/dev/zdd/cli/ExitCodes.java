@@ -22,6 +22,18 @@ final class ExitCodes {
     static final int DOWNTIME = 6;
     static final int INTERRUPTED = 130;
 
+    // The contract's table in picocli's "code:meaning" form, for --help and the man pages (annotations need constants).
+    static final String SUCCESS_DOC = "0:every service redeployed and back, and the probes stayed within budget";
+    static final String FAILED_DOC = "1:a service failed or timed out; the services after it were not touched";
+    static final String USAGE_DOC = "2:usage error: unknown option, bad value, no service, the same service twice";
+    static final String RESOLUTION_DOC = "3:a name matched no live service, or more than one";
+    static final String PREFLIGHT_DOC = "4:preflight refused: a target is not fully Running, or busy";
+    static final String PLATFORM_DOC = "5:the platform could not be used: bad credentials, no permission, unreachable,"
+                                       + " or still failing after retries";
+    static final String DOWNTIME_DOC = "6:every service is back, but the probes saw more failed requests than"
+                                       + " --probe-budget";
+    static final String INTERRUPTED_DOC = "130:interrupted (SIGINT or SIGTERM)";
+
     private ExitCodes() {
     }
 

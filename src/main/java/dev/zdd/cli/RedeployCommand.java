@@ -28,7 +28,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code zdd redeploy SERVICE...}: parse, build the settings, run the engine, render. */
 @Command(name = "redeploy", sortOptions = false, usageHelpAutoWidth = true,
-        description = "Redeploys the services one after another, in the order given, so that some of them always serve.")
+        description = "Redeploys the services one after another, in the order given, so that some of them always serve.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.SUCCESS_DOC, ExitCodes.FAILED_DOC, ExitCodes.USAGE_DOC, ExitCodes.RESOLUTION_DOC,
+            ExitCodes.PREFLIGHT_DOC, ExitCodes.PLATFORM_DOC, ExitCodes.DOWNTIME_DOC, ExitCodes.INTERRUPTED_DOC},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zdd redeploy --dry-run web-1 web-2",
+            "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
+            "  zdd redeploy --output json web-1 | jq -c 'select(.event == \"summary\")'"
+        })
 final class RedeployCommand implements Callable<Integer> {
 
     @Spec
@@ -108,6 +117,10 @@ final class RedeployCommand implements Callable<Integer> {
             description = "text or json (NDJSON on stdout; default ${DEFAULT-VALUE}).")
     OutputFormat output;
 
+    @Option(names = "--no-color",
+            description = "No colour in the progress on a terminal (so does a non-empty NO_COLOR variable).")
+    boolean noColor;
+
     @Mixin
     Diagnostics diagnostics;
 
@@ -135,7 +148,8 @@ final class RedeployCommand implements Callable<Integer> {
         }
         Renderer renderer = output == OutputFormat.JSON
                 ? new JsonRenderer(command.getOut(), env.clock())
-                : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun);
+                : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun,
+                        progress(command));
         Cancellation cancellation = new Cancellation();
         Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request);
         // Probes measure the real network, so they run on real time whatever clock the rollout is given; a dry
@@ -152,6 +166,7 @@ final class RedeployCommand implements Callable<Integer> {
         } finally {
             seen = prober == null ? List.of() : prober.stop();
             signals.close();
+            renderer.runEnded();
         }
         int exitCode = ExitCodes.of(report, seen, probeBudget);
         if (report.cause() != null) {
@@ -159,6 +174,20 @@ final class RedeployCommand implements Callable<Integer> {
         }
         renderer.summary(report, seen, exitCode);
         return exitCode;
+    }
+
+    /**
+     * Live lines only where they can be seen and redrawn: a terminal that can move its cursor, without -v (whose
+     * log lines would tear the redrawn ones) or -q (which shows no progress). Timestamps only where nobody watches.
+     */
+    private TextRenderer.Progress progress(CommandLine command) {
+        boolean cursor = env.terminal() && !"dumb".equals(env.variables().get("TERM"));
+        if (cursor && !diagnostics.quiet() && !diagnostics.verbose()) {
+            String noColorVariable = env.variables().get("NO_COLOR");
+            boolean colour = !noColor && (noColorVariable == null || noColorVariable.isEmpty());
+            return new LiveLines(command.getErr(), env.clock(), colour);
+        }
+        return new LogLines(command.getErr(), env.clock(), !env.terminal());
     }
 
     private RolloutReport run(RolloutSettings settings, Renderer renderer, Cancellation cancellation) {

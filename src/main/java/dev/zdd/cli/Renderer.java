@@ -8,6 +8,10 @@ import java.util.List;
 /** Shows a rollout as it happens, then its summary: as text for people or as NDJSON for programs. */
 interface Renderer extends RolloutListener {
 
+    /** The run is over: progress that redraws itself stops, so that errors and the summary print below it. */
+    default void runEnded() {
+    }
+
     /**
      * The last thing a run prints, whatever happened: the services, what the probes saw, and the exit code
      * (exit code 6 makes the outcome {@code downtime}).

@@ -21,7 +21,15 @@ import picocli.CommandLine.Spec;
  * same shape as {@code redeploy}'s events, so one reader handles both).
  */
 @Command(name = "services", sortOptions = false, usageHelpAutoWidth = true,
-        description = "Lists the live services: name, stack, uuid, state, running/target containers.")
+        description = "Lists the live services: name, stack, uuid, state, running/target containers.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the services were listed", "2:usage error: unknown option or bad value",
+            ExitCodes.PLATFORM_DOC},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zdd services",
+            "  zdd services --platform dockercloud --namespace acme --output json | jq -r .name"
+        })
 final class ServicesCommand implements Callable<Integer> {
 
     private static final Comparator<Service> BY_NAME = Comparator.comparing(Service::name)

@@ -4,6 +4,7 @@ import dev.zdd.time.Durations;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.Service;
 import dev.zdd.probe.ProbeReport;
+import dev.zdd.rollout.RolloutListener;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.ServiceOutcome;
@@ -16,26 +17,40 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Text for people and CI logs: progress on stderr, one plain line per event prefixed with the service
- * ({@code [web-2] Ready after 12.3s}), no colour and no cursor movement; the summary on stdout. A dry run's plan
- * is its result, so it goes to stdout too.
+ * Text for people and CI logs: the plan and progress on stderr, the summary on stdout. Progress is either
+ * {@link LogLines} (one line per event) or, on a terminal, {@link LiveLines} (one line per service, redrawn in
+ * place). A dry run's plan is its result, so it goes to stdout.
  */
 final class TextRenderer implements Renderer {
+
+    /** How progress reaches stderr; {@link #finish()} comes once, when the run is over. */
+    interface Progress extends RolloutListener {
+        default void finish() {
+        }
+    }
 
     private final PrintWriter out;
     private final PrintWriter err;
     private final Clock clock;
     private final Diagnostics diagnostics;
     private final boolean dryRun;
+    private final Progress progress;
     private final Instant started;
 
-    TextRenderer(PrintWriter out, PrintWriter err, Clock clock, Diagnostics diagnostics, boolean dryRun) {
+    TextRenderer(PrintWriter out, PrintWriter err, Clock clock, Diagnostics diagnostics, boolean dryRun,
+                 Progress progress) {
         this.out = out;
         this.err = err;
         this.clock = clock;
         this.diagnostics = diagnostics;
         this.dryRun = dryRun;
+        this.progress = progress;
         this.started = clock.instant();
+    }
+
+    /** What progress lines are prefixed with: the service, and the container with --per-container. */
+    static String label(Target target, Container container) {
+        return target.label() + (container == null ? "" : "/" + container.name());
     }
 
     @Override
@@ -61,34 +76,47 @@ final class TextRenderer implements Renderer {
 
     @Override
     public void redeploying(Target target, Container container) {
-        progress(target, container, "Redeploying");
+        if (!diagnostics.quiet()) {
+            progress.redeploying(target, container);
+        }
     }
 
     @Override
     public void stateChanged(Target target, Container container, String state) {
-        progress(target, container, state);
+        if (!diagnostics.quiet()) {
+            progress.stateChanged(target, container, state);
+        }
     }
 
     @Override
     public void ready(Target target, Container container, Duration sinceRedeploy) {
-        progress(target, container, "Ready after " + Durations.measured(sinceRedeploy));
+        if (!diagnostics.quiet()) {
+            progress.ready(target, container, sinceRedeploy);
+        }
     }
 
     @Override
     public void draining(Target target, Duration delay) {
-        progress(target, null, "Draining " + Durations.setting(delay));
+        if (!diagnostics.quiet()) {
+            progress.draining(target, delay);
+        }
     }
 
     @Override
     public void failed(Target target, String reason) {
-        line(target, null, "Failed: " + reason);
+        progress.failed(target, reason);
     }
 
     @Override
     public void detail(Target target, String message) {
         if (diagnostics.verbose()) {
-            line(target, null, message);
+            progress.detail(target, message);
         }
+    }
+
+    @Override
+    public void runEnded() {
+        progress.finish();
     }
 
     @Override
@@ -118,17 +146,6 @@ final class TextRenderer implements Renderer {
                 : redeployed + " of " + count(services.size()) + " redeployed")
                     + " in " + Durations.measured(Duration.between(started, clock.instant())));
         out.flush();
-    }
-
-    private void progress(Target target, Container container, String text) {
-        if (!diagnostics.quiet()) {
-            line(target, container, text);
-        }
-    }
-
-    private void line(Target target, Container container, String text) {
-        err.println("[" + target.label() + (container == null ? "" : "/" + container.name()) + "] " + text);
-        err.flush();
     }
 
     private static String count(int services) {

@@ -12,8 +12,18 @@ import picocli.CommandLine.Spec;
 /** {@code zdd}: the top command; it only holds the subcommands and the standard help and version options. */
 @Command(name = "zdd", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = ZddCommand.VersionProvider.class,
         description = "Redeploys services one after another with zero downtime.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.SUCCESS_DOC, ExitCodes.FAILED_DOC, ExitCodes.USAGE_DOC, ExitCodes.RESOLUTION_DOC,
+            ExitCodes.PREFLIGHT_DOC, ExitCodes.PLATFORM_DOC, ExitCodes.DOWNTIME_DOC, ExitCodes.INTERRUPTED_DOC},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zdd services",
+            "  zdd redeploy web-1 web-2",
+            "  source <(zdd completion bash)"
+        },
         // Every subcommand is registered here.
-        subcommands = {RedeployCommand.class, ServicesCommand.class, SandboxCommand.class, DemoCommand.class})
+        subcommands = {RedeployCommand.class, ServicesCommand.class, SandboxCommand.class, DemoCommand.class,
+            CompletionCommand.class})
 final class ZddCommand implements Callable<Integer> {
 
     @Spec

@@ -56,11 +56,18 @@ final class Fixture {
     final FakeInterrupts interrupts = new FakeInterrupts();
     Path home;
     PlatformFactory platforms = connection -> platform;
+    boolean terminal;
 
     static final String KEY = "0123456789abcdef0123456789abcdef01234567";
 
     Fixture(Path home) {
         this.home = home;
+    }
+
+    /** Stderr is a terminal from now on, as when a person runs zdd. */
+    Fixture onATerminal() {
+        terminal = true;
+        return this;
     }
 
     Fixture withoutCredentials() {
@@ -75,7 +82,7 @@ final class Fixture {
             connections.add(connection);
             return platforms.open(connection);
         };
-        Environment env = new Environment(variables, home, time, time, recording, interrupts);
+        Environment env = new Environment(variables, home, time, time, recording, interrupts, terminal);
         int exitCode = Main.execute(args, new PrintWriter(out), new PrintWriter(err), env);
         return new Result(exitCode, out.toString(), err.toString());
     }

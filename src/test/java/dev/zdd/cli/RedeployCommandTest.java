@@ -40,8 +40,13 @@ class RedeployCommandTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(zdd.platform.redeployed()).containsExactly("web-2", "web-1");
-        assertThat(result.errLines()).contains("[web-2] Redeploying", "[web-2] Ready after 3.0s",
-                "[web-2] Draining 10s", "[web-1] Redeploying", "[web-1] Ready after 12.0s");
+        // Not a terminal: plain lines, each with its UTC time from the (fake) clock.
+        assertThat(result.errLines()).contains("2026-01-01T00:00:00Z [web-2] Redeploying",
+                "2026-01-01T00:00:03Z [web-2] Ready after 3.0s", "2026-01-01T00:00:03Z [web-2] Draining 10s",
+                "2026-01-01T00:00:13Z [web-1] Redeploying", "2026-01-01T00:00:25Z [web-1] Ready after 12.0s");
+        assertThat(result.err()).doesNotContain("\u001b", "\r");
+        // The first state seen, Redeploying, repeats what the redeploy line said: said once.
+        assertThat(result.errLines()).filteredOn(line -> line.endsWith("[web-2] Redeploying")).hasSize(1);
         assertThat(result.errLines().get(0)).startsWith("Plan: 2 services one after another; drain 10s");
         assertThat(result.err()).doesNotContain("[web-1] Draining");
         assertThat(result.outLines()).hasSize(3);
