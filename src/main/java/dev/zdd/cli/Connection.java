@@ -33,9 +33,9 @@ public record Connection(PlatformName platform, URI apiUrl, String namespace, St
     }
 
     /** A connection to a Docker engine: the engine's socket or TLS client certificate is the credential. */
-    static Connection swarm(SwarmConfig config, boolean events) {
+    static Connection swarm(SwarmConfig config) {
         return new Connection(PlatformName.SWARM, config.dockerHost(), null, null, "the Docker engine's own access",
-                config.insecureHttp(), null, Map.of(), config, null, events);
+                config.insecureHttp(), null, Map.of(), config, null, config.events());
     }
 
     public Connection {

@@ -151,9 +151,9 @@ public final class PlatformOptions {
                                                       + "' is not a unix:// or tcp:// address");
             }
         }
-        config = config.withInsecureHttp(insecureHttp);
+        config = config.withInsecureHttp(insecureHttp).withEvents(!noStream);
         LOG.info("SWARM at {}", config.dockerHost());
-        return Connection.swarm(config, !noStream);
+        return Connection.swarm(config);
     }
 
     private static Map<String, String> proxyVariables(Environment env) {

@@ -67,6 +67,17 @@ class StreamOptionsTest {
     }
 
     @Test
+    void swarm_listensToTheEnginesEvents_unlessNoStream() {
+        Connection listening = connection(Map.of(), "--platform", "swarm");
+        assertThat(listening.swarm().events()).isTrue();
+        assertThat(listening.events()).isTrue();
+
+        Connection polling = connection(Map.of(), "--platform", "swarm", "--no-stream");
+        assertThat(polling.swarm().events()).as("what SwarmPlatform is given").isFalse();
+        assertThat(polling.events()).isFalse();
+    }
+
+    @Test
     void aStreamHostThatIsNotWs_isAUsageError() {
         Fixture zdd = new Fixture(home);
         zdd.variables.put("TUTUM_STREAM_HOST", "https://stream.internal");

@@ -16,6 +16,7 @@ import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -30,23 +31,39 @@ final class DockerApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    private final SwarmConfig config;
+    /** Null without TLS. Built once, here, so that a stream opened later can't fail on the certificate files. */
+    private final SSLContext tls;
     private final DockerHttpClient http;
     private final URI host;
 
     DockerApi(SwarmConfig config) {
+        this.config = config;
         this.host = config.dockerHost();
+        // Built here, not inside the transport, so that a bad certificate file surfaces as our own
+        // CONFIGURATION failure instead of a wrapped RuntimeException.
+        this.tls = config.tlsVerify() ? new DockerTls(config.certPath()).getSSLContext() : null;
+        this.http = transport(4, config.responseTimeout());
+    }
+
+    /**
+     * A client of its own for one long-lived stream such as {@code /events}: the same engine and TLS, but no
+     * response timeout, since a quiet stream is not a stuck one. The caller closes it.
+     */
+    DockerHttpClient streamClient() {
+        return transport(1, null);
+    }
+
+    private DockerHttpClient transport(int connections, Duration responseTimeout) {
         ZerodepDockerHttpClient.Builder builder = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.dockerHost())
-                .maxConnections(4)
+                .maxConnections(connections)
                 .connectionTimeout(config.connectTimeout())
-                .responseTimeout(config.responseTimeout());
-        if (config.tlsVerify()) {
-            // Built here, not inside the transport, so that a bad certificate file surfaces as our own
-            // CONFIGURATION failure instead of a wrapped RuntimeException.
-            SSLContext tls = new DockerTls(config.certPath()).getSSLContext();
+                .responseTimeout(responseTimeout);
+        if (tls != null) {
             builder.sslConfig(() -> tls);
         }
-        this.http = builder.build();
+        return builder.build();
     }
 
     JsonNode get(String path) {

@@ -21,9 +21,11 @@ import java.util.Objects;
  *                        {@code --insecure-http} allows plain http for the other platforms
  * @param connectTimeout  how long to wait for a connection
  * @param responseTimeout how long to wait for an answer to one request
+ * @param events          listen to the engine's events so that waits end when something changed ({@code --no-stream}
+ *                        turns it off: plain polling)
  */
 public record SwarmConfig(URI dockerHost, boolean tlsVerify, Path certPath, boolean insecureHttp,
-                          Duration connectTimeout, Duration responseTimeout) {
+                          Duration connectTimeout, Duration responseTimeout, boolean events) {
 
     /** Where the docker CLI looks when DOCKER_HOST is not set. */
     public static final URI DEFAULT_HOST = URI.create("unix:///var/run/docker.sock");
@@ -38,7 +40,7 @@ public record SwarmConfig(URI dockerHost, boolean tlsVerify, Path certPath, bool
     }
 
     public SwarmConfig(URI dockerHost, boolean tlsVerify, Path certPath) {
-        this(dockerHost, tlsVerify, certPath, false, null, null);
+        this(dockerHost, tlsVerify, certPath, false, null, null, true);
     }
 
     /**
@@ -62,12 +64,17 @@ public record SwarmConfig(URI dockerHost, boolean tlsVerify, Path certPath, bool
     /** The same settings with another host, e.g. from {@code --api-url} or {@code ZDD_API_URL}. */
     public SwarmConfig withDockerHost(URI host) {
         return new SwarmConfig(parseHost(host.toString()), tlsVerify, certPath, insecureHttp, connectTimeout,
-                responseTimeout);
+                responseTimeout, events);
     }
 
     /** The same settings, allowing plain TCP to a remote engine or not ({@code --insecure-http}). */
     public SwarmConfig withInsecureHttp(boolean value) {
-        return new SwarmConfig(dockerHost, tlsVerify, certPath, value, connectTimeout, responseTimeout);
+        return new SwarmConfig(dockerHost, tlsVerify, certPath, value, connectTimeout, responseTimeout, events);
+    }
+
+    /** The same settings, listening to the engine's events or only polling ({@code --no-stream}). */
+    public SwarmConfig withEvents(boolean value) {
+        return new SwarmConfig(dockerHost, tlsVerify, certPath, insecureHttp, connectTimeout, responseTimeout, value);
     }
 
     /** Plain TCP to an engine that is not on this machine: anyone on the path could take the engine over. */

@@ -3,6 +3,7 @@ package dev.zdd.platform.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zdd.platform.Action;
+import dev.zdd.platform.Changes;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.Platform;
 import dev.zdd.platform.PlatformException;
@@ -36,7 +37,7 @@ import java.util.Map;
 public final class SwarmPlatform implements Platform, AutoCloseable {
 
     static final String STACK_LABEL = "com.docker.stack.namespace";
-    private static final String ACTION_MARK = "/force-update/";
+    static final String ACTION_MARK = "/force-update/";
     private static final String WANTED_TASKS = "/tasks?filters="
                                                + DockerApi.query(Map.of("desired-state", List.of("running")));
 
@@ -129,6 +130,12 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     @Override
     public Redeployment redeploy(Container container, boolean reuseVolumes) {
         throw noContainers();
+    }
+
+    /** The engine's events, unless {@code --no-stream}; its stream has a client of its own, with no timeout. */
+    @Override
+    public Changes changes() {
+        return config.events() ? new SwarmEvents(api.streamClient(), config.dockerHost()).open() : Changes.NONE;
     }
 
     @Override

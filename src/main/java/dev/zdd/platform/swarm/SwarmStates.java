@@ -19,6 +19,9 @@ final class SwarmStates {
     private static final Set<String> ROLLBACK = Set.of("rollback_started", "rollback_paused", "rollback_completed");
     /** Task states from which a task of the new spec will not serve: the update has failed. */
     private static final Set<String> TASK_FAILED = Set.of("failed", "rejected");
+    private static final String HELD_FOR_STOP_FIRST = "ready";
+    private static final Set<String> TASK_ENDED = Set.of("complete", "shutdown", "failed", "rejected", "remove",
+            "orphaned");
 
     private SwarmStates() {
     }
@@ -65,7 +68,8 @@ final class SwarmStates {
         ServiceState state;
         if (service.mode() == Mode.JOB) {
             state = ServiceState.UNKNOWN; // a job runs to completion: nothing to redeploy, so never Running
-        } else if (update != null && UPDATE_IN_PROGRESS.contains(update) || update == null && pending(tasks)) {
+        } else if (update != null && UPDATE_IN_PROGRESS.contains(update)
+                   || (update == null || update.equals("completed")) && (pending(tasks) || starting(tasks))) {
             state = ServiceState.REDEPLOYING;
         } else if (target == 0) {
             state = ServiceState.STOPPED;
@@ -86,6 +90,17 @@ final class SwarmStates {
      */
     private static boolean pending(List<TaskView> tasks) {
         return tasks.stream().anyMatch(t -> t.wanted() && !t.currentSpec());
+    }
+
+    /**
+     * A stop-first update is under way: Swarm has made the new task and holds it at desired state "ready" until
+     * the old one has stopped. The service and its tasks are two reads, so the service may still show no update
+     * status (Swarm resets it with the new spec) while the tasks already show the old one shut down and the new one
+     * waiting: that is a redeploy in progress, not a service that went down.
+     */
+    private static boolean starting(List<TaskView> tasks) {
+        return tasks.stream().anyMatch(t -> t.currentSpec() && HELD_FOR_STOP_FIRST.equals(t.desiredState())
+                                            && !TASK_ENDED.contains(t.state()));
     }
 
     /**

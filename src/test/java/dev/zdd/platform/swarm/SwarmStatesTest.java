@@ -66,6 +66,17 @@ class SwarmStatesTest {
     }
 
     @Test
+    void isRedeploying_whileTheNewTaskStarts_evenWhenTheUpdateStatusReadPredatesTheTasksRead() {
+        // stop-first: the old task is shut down, the new one waits as "ready" (desired) until Swarm promotes it
+        List<TaskView> tasks = List.of(task("t1", "shutdown", "shutdown", false), task("t2", "preparing", "ready", true));
+        for (String update : new String[] {null, "completed"}) {
+            assertThat(SwarmStates.service(web(1, update), tasks).state()).as("update status " + update)
+                    .isEqualTo(ServiceState.REDEPLOYING);
+        }
+        assertThat(SwarmStates.service(web(1, "paused"), tasks).state()).isEqualTo(ServiceState.NOT_RUNNING);
+    }
+
+    @Test
     void countsOnlyTasksOfTheCurrentSpec_onceAnUpdateStopped() {
         Service partly = SwarmStates.service(web(2, "paused"), List.of(newRunning("t1"), oldRunning("t2")));
         Service none = SwarmStates.service(web(1, "paused"), List.of(oldRunning("t1"),

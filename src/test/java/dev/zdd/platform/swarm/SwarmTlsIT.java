@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.zdd.platform.Changes;
 import dev.zdd.platform.PlatformException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,20 @@ class SwarmTlsIT {
         try (SwarmPlatform platform = new SwarmPlatform(config)) {
             assertThat(platform.services()).isNotNull();
         }
+    }
+
+    @Test
+    void listensToTheEnginesEventsOverTheSameTls() throws Exception {
+        SwarmConfig config = SwarmConfig.fromEnvironment(Map.of("DOCKER_HOST", host, "DOCKER_TLS_VERIFY", "1",
+                "DOCKER_CERT_PATH", certs.toString()), Path.of("/nonexistent"));
+
+        try (SwarmPlatform platform = new SwarmPlatform(config); Changes changes = platform.changes()) {
+            for (int i = 0; i < 100 && !changes.live(); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(changes.live()).isTrue();
+        }
+        SwarmEventsTest.assertNoListenerLeft();
     }
 
     @Test

@@ -1,0 +1,87 @@
+package dev.zdd.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the built jar as a user would, {@code java -jar zdd.jar ...}, with NDJSON output. */
+public final class Zdd {
+
+    /** How a run ended: its exit code, its summary line, and stderr for the failure messages. */
+    public record Run(int exitCode, JsonNode summary, String stdout, String stderr, Duration took) {
+
+        /** Failed requests that zdd's own --probe saw (the first probe). */
+        public long probeFailures() {
+            return summary.path("probes").path(0).path("failures").asLong(-1);
+        }
+
+        @Override
+        public String toString() {
+            return "zdd exited " + exitCode + " after " + took.toMillis() + " ms\nstdout:\n" + stdout
+                   + "\nstderr:\n" + stderr;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Zdd() {
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("zdd.jar", "target/zdd.jar"));
+        if (!Files.isReadable(jar)) {
+            throw new AssertionError("no zdd jar at " + jar + " (run ./mvnw package, or set -Dzdd.jar)");
+        }
+        return jar;
+    }
+
+    /**
+     * Runs {@code zdd redeploy --output json ARGS} with the given environment on top of this one (minus any zdd or
+     * Tutum settings of the caller's own), and waits for it, at most {@code limit}.
+     */
+    public static Run redeploy(Map<String, String> env, Duration limit, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString(),
+                "redeploy", "--output", "json"));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("zdd-out", ".ndjson");
+        Path err = Files.createTempFile("zdd-err", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            builder.environment().keySet().removeIf(name -> name.startsWith("ZDD_") || name.startsWith("TUTUM_")
+                                                            || name.startsWith("DOCKERCLOUD_"));
+            builder.environment().putAll(env);
+            long start = System.nanoTime();
+            Process process = builder.start();
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw new AssertionError("zdd did not finish within " + limit + "; stderr:\n" + Files.readString(err));
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            String stdout = Files.readString(out);
+            String[] lines = stdout.strip().split("\n");
+            JsonNode summary = lines[lines.length - 1].isBlank() ? JSON.createObjectNode()
+                    : JSON.readTree(lines[lines.length - 1]);
+            return new Run(process.exitValue(), summary, stdout, Files.readString(err), took);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temp file left behind is harmless
+        }
+    }
+}

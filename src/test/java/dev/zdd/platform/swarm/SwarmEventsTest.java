@@ -1,0 +1,252 @@
+package dev.zdd.platform.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zdd.platform.Changes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which watched ids an Engine event changes, and the stream's life against a fake engine on a unix socket. */
+@Timeout(20)
+class SwarmEventsTest {
+
+    private static final String WEB = "k3v8o2m1xq7dh4n0c9t5s6w2a";
+    private static final String DB = "p0a9f8e7d6c5b4a3z2y1x0w9v";
+    private static final String WEB_UPDATE = WEB + "/force-update/3";
+    private static final String DB_UPDATE = DB + "/force-update/1";
+    private static final Set<String> WATCHED = Set.of(WEB, WEB_UPDATE, DB, DB_UPDATE);
+
+    @TempDir
+    Path dir;
+
+    private static String serviceEvent(String action, String id) {
+        return """
+                {"Type":"service","Action":"%s","Actor":{"ID":"%s","Attributes":{"name":"web",\
+                "updatestate.new":"completed"}},"scope":"swarm","time":1716800000,"timeNano":1716800000123456789}\
+                """.formatted(action, id);
+    }
+
+    private static String containerEvent(String action, String serviceId) {
+        return """
+                {"status":"%1$s","id":"0123abcd","from":"busybox","Type":"container","Action":"%1$s",\
+                "Actor":{"ID":"0123abcd","Attributes":{"com.docker.swarm.service.id":"%2$s",\
+                "com.docker.swarm.task.id":"t1","image":"busybox","name":"web.1.t1"}},"scope":"local",\
+                "time":1716800000,"timeNano":1716800000123456789}\
+                """.formatted(action, serviceId);
+    }
+
+    /** Events on a client of their own; the API's client is not needed for that. */
+    static SwarmEvents eventsAt(URI host) {
+        try (DockerApi api = new DockerApi(new SwarmConfig(host, false, null))) {
+            return new SwarmEvents(api.streamClient(), host);
+        }
+    }
+
+    private SwarmEvents unopened() {
+        return eventsAt(URI.create("unix://" + dir.resolve("none.sock")));
+    }
+
+    @Test
+    void aServiceEventIsAboutItsActor_aContainerEventAboutItsTasksService() throws IOException {
+        assertThat(SwarmEvents.serviceOf(DockerApi.json().readTree(serviceEvent("update", WEB)))).isEqualTo(WEB);
+        assertThat(SwarmEvents.serviceOf(DockerApi.json().readTree(containerEvent("die", DB)))).isEqualTo(DB);
+        assertThat(SwarmEvents.serviceOf(DockerApi.json().readTree(containerEvent("start", DB)))).isEqualTo(DB);
+        assertThat(SwarmEvents.serviceOf(DockerApi.json().readTree(containerEvent("health_status: healthy", DB))))
+                .isEqualTo(DB);
+    }
+
+    @Test
+    void healthcheckRuns_stepsThatMoveNoTask_containersOfNoService_andOtherObjects_areNoChange()
+            throws IOException {
+        for (String event : new String[] {
+                containerEvent("exec_start: /bin/sh -c test -e /tmp/healthy", WEB),
+                containerEvent("exec_die", WEB),
+                containerEvent("create", WEB),
+                containerEvent("kill", WEB),
+                containerEvent("stop", WEB),
+                containerEvent("destroy", WEB),
+                """
+                {"Type":"container","Action":"start","Actor":{"ID":"0123abcd","Attributes":{"name":"loner"}}}""",
+                """
+                {"Type":"network","Action":"connect","Actor":{"ID":"n1","Attributes":{"container":"0123abcd"}}}""",
+                "{}"}) {
+            assertThat(SwarmEvents.serviceOf(DockerApi.json().readTree(event))).as(event).isNull();
+        }
+    }
+
+    @Test
+    void anUpdateOfAService_changesWithItsService() {
+        assertThat(SwarmEvents.serviceOfWatched(WEB_UPDATE)).isEqualTo(WEB);
+        assertThat(SwarmEvents.serviceOfWatched(WEB)).isEqualTo(WEB);
+    }
+
+    @Test
+    void aWaitReturnsTheWatchedIdsOfTheServicesAnnounced_andForgetsThem() throws InterruptedException {
+        try (SwarmEvents events = unopened()) {
+            events.announced(containerEvent("start", WEB));
+            events.announced(serviceEvent("update", "someoneelse00000000000000"));
+            events.announced("not json");
+            events.announced("");
+
+            assertThat(events.awaitChange(WATCHED, Duration.ZERO)).containsExactlyInAnyOrder(WEB, WEB_UPDATE);
+            assertThat(events.awaitChange(WATCHED, Duration.ZERO)).isEmpty();
+            events.announced(serviceEvent("update", DB));
+            assertThat(events.awaitChange(Set.of(DB_UPDATE), Duration.ZERO)).containsExactly(DB_UPDATE);
+        }
+    }
+
+    @Test
+    void liveWhileTheStreamIsOpen_allIdsAfterEachConnect_andAnEventEndsAWaitAtOnce() throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir.resolve("docker.sock"));
+             SwarmEvents events = engine.events()) {
+            assertThat(engine.requests.poll(5, TimeUnit.SECONDS))
+                    .startsWith("GET /events?since=")
+                    .contains("filters=" + DockerApi.query(java.util.Map.of("type",
+                            java.util.List.of("service", "container"))));
+            awaitLive(events, true);
+            assertThat(events.awaitChange(WATCHED, Duration.ofSeconds(5))).as("right after connecting")
+                    .isEqualTo(WATCHED);
+
+            engine.send(containerEvent("die", DB));
+            long asked = System.nanoTime();
+            assertThat(events.awaitChange(WATCHED, Duration.ofSeconds(10))).containsExactlyInAnyOrder(DB, DB_UPDATE);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(5));
+
+            engine.drop();
+            awaitLive(events, false);
+            assertThat(events.awaitChange(WATCHED, Duration.ofSeconds(5))).as("not live: at once, nothing known")
+                    .isEmpty();
+            assertThat(engine.requests.poll(5, TimeUnit.SECONDS)).as("connects again").startsWith("GET /events");
+            awaitLive(events, true);
+            assertThat(events.awaitChange(WATCHED, Duration.ofSeconds(5))).as("after the gap").isEqualTo(WATCHED);
+        }
+        assertNoListenerLeft();
+    }
+
+    @Test
+    void anEngineThatCannotBeReached_isNotLive_andClosingEndsTheListenerAtOnce() throws Exception {
+        URI host = URI.create("unix://" + dir.resolve("missing.sock"));
+        try (SwarmPlatform platform = new SwarmPlatform(new SwarmConfig(host, false, null))) {
+            Changes changes = platform.changes();
+            Thread.sleep(300);
+            assertThat(changes.live()).isFalse();
+            assertThat(changes.awaitChange(WATCHED, Duration.ofSeconds(5))).isEmpty();
+            changes.close();
+            changes.close();
+        }
+        assertNoListenerLeft();
+    }
+
+    @Test
+    void noStream_announcesNothing() {
+        URI host = URI.create("unix://" + dir.resolve("docker.sock"));
+        try (SwarmPlatform platform = new SwarmPlatform(new SwarmConfig(host, false, null).withEvents(false))) {
+            assertThat(platform.changes()).isSameAs(Changes.NONE);
+        }
+    }
+
+    private static void awaitLive(Changes changes, boolean live) throws InterruptedException {
+        for (int i = 0; i < 100 && changes.live() != live; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(changes.live()).as("live").isEqualTo(live);
+    }
+
+    /** A closed stream's thread ends within a moment, not at its next read or retry. */
+    static void assertNoListenerLeft() throws InterruptedException {
+        for (int i = 0; i < 40 && listenerAlive(); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(listenerAlive()).as("a zdd-swarm-events thread is left").isFalse();
+    }
+
+    private static boolean listenerAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("zdd-swarm-events"));
+    }
+
+    /** Answers each {@code /events} request with a chunked 200 and the lines {@link #send} is given. */
+    private static final class FakeEngine implements AutoCloseable {
+
+        final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
+        private final Path socket;
+        private final ServerSocketChannel server;
+        private final Thread acceptor;
+        private volatile OutputStream out;
+
+        FakeEngine(Path socket) throws IOException {
+            this.socket = socket;
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            acceptor = new Thread(this::serve, "fake-engine");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        SwarmEvents events() {
+            return eventsAt(URI.create("unix://" + socket)).open();
+        }
+
+        private void serve() {
+            try {
+                while (true) {
+                    SocketChannel client = server.accept();
+                    InputStream in = Channels.newInputStream(client);
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        int b = in.read();
+                        if (b < 0) {
+                            break;
+                        }
+                        head.append((char) b);
+                    }
+                    requests.add(head.toString());
+                    OutputStream stream = Channels.newOutputStream(client);
+                    stream.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    stream.flush();
+                    out = stream;
+                }
+            } catch (IOException e) {
+                // closed: the test is over
+            }
+        }
+
+        void send(String event) throws IOException {
+            byte[] line = (event + "\n").getBytes(StandardCharsets.UTF_8);
+            out.write((Integer.toHexString(line.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(line);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+
+        /** Ends the stream as a restarting engine would: the connection just goes away. */
+        void drop() throws IOException {
+            out.close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            if (out != null) {
+                out.close();
+            }
+        }
+    }
+}
