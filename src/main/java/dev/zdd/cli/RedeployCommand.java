@@ -199,7 +199,9 @@ final class RedeployCommand implements Callable<Integer> {
                         + " no per-task endpoint; use --ready-url");
             }
             Platform platform = env.platforms().open(connection);
-            return new Rollout(platform, env.clock(), env.sleeper(), env.readinessCheck())
+            // The readiness HTTP client is built only when a check is asked for: it costs start-up time.
+            return new Rollout(platform, env.clock(), env.sleeper(),
+                            settings.readiness().isNone() ? null : env.readinessCheck())
                     .run(services, settings, renderer, cancellation);
         } catch (ParameterException usage) {
             throw usage;

@@ -113,6 +113,7 @@ class LauncherTest {
         Files.createDirectories(checkout.resolve("target/man"));
         Files.writeString(checkout.resolve("target/zdd.jar"), "not really a jar");
         Files.writeString(checkout.resolve("target/man/zdd.1"), ".TH ZDD 1\n");
+        Files.writeString(checkout.resolve("target/zdd.jsa"), "an archive");
         Path prefix = dir.resolve("prefix");
 
         Run install = run(List.of(checkout.resolve("bin/install").toString()), Map.of("PREFIX", prefix.toString()));
@@ -120,6 +121,10 @@ class LauncherTest {
         assertThat(install.exitCode()).as(install.err()).isZero();
         assertThat(prefix.resolve("lib/zdd/zdd.jar")).hasContent("not really a jar");
         assertThat(prefix.resolve("share/man/man1/zdd.1")).exists();
+        // The archive must land beside the jar and not be older than it, or the launcher ignores it.
+        assertThat(prefix.resolve("lib/zdd/zdd.jsa")).hasContent("an archive");
+        assertThat(Files.getLastModifiedTime(prefix.resolve("lib/zdd/zdd.jsa")))
+                .isGreaterThanOrEqualTo(Files.getLastModifiedTime(prefix.resolve("lib/zdd/zdd.jar")));
         assertThat(Files.readSymbolicLink(prefix.resolve("bin/zdd"))).isEqualTo(Path.of("../lib/zdd/zdd"));
         Run installed = run(List.of(prefix.resolve("bin/zdd").toString(), "services"), Map.of("FAKE_EXIT", "5"));
         assertThat(installed.exitCode()).isEqualTo(5);
