@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,8 +61,21 @@ class ProbeOptionsTest {
         assertThat(result.out()).contains("probe " + up() + ": ").contains(" 0 failed");
     }
 
+    /** On the fake clock a rollout takes no real time; the prober measures real time, so let some pass. */
+    private void eachNapTakesRealTime(Duration real) {
+        zdd.time.onSleep(nap -> {
+            try {
+                Thread.sleep(real.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     @Test
     void exits6_withOutcomeDowntime_whenTheProbesFailedMoreThanTheBudget() throws Exception {
+        eachNapTakesRealTime(Duration.ofMillis(400));
+
         Fixture.Result result = zdd.run("redeploy", "--probe", down(), "--output", "json", "web");
 
         assertThat(result.exitCode()).isEqualTo(6);
@@ -77,6 +91,8 @@ class ProbeOptionsTest {
 
     @Test
     void aBudgetToleratesThatManyFailures() throws Exception {
+        eachNapTakesRealTime(Duration.ofMillis(400));
+
         Fixture.Result result = zdd.run("redeploy", "--probe", down(), "--probe-budget", "1000000", "web");
 
         assertThat(result.exitCode()).isZero();

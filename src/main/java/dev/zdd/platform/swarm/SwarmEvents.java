@@ -5,6 +5,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
 import dev.zdd.Version;
+import dev.zdd.platform.Announcements;
 import dev.zdd.platform.Changes;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,13 +44,10 @@ final class SwarmEvents implements Changes {
     private final URI host;
     private final Thread listener;
 
-    /** Swarm service ids announced since the last wait returned. */
-    private final Set<String> touched = new HashSet<>();
+    /** Keyed by Swarm service id. */
+    private final Announcements announcements = new Announcements();
     /** The stream being read, so that {@link #close()} can abort a read that would otherwise block for good. */
     private Response stream;
-    private boolean live;
-    /** Announcements resumed after a gap: anything may have changed unannounced. */
-    private boolean resumed;
     private boolean closed;
 
     /** Takes over {@code http}, a client with no response timeout, and closes it with itself. */
@@ -69,30 +65,13 @@ final class SwarmEvents implements Changes {
     }
 
     @Override
-    public synchronized boolean live() {
-        return live;
+    public boolean live() {
+        return announcements.live();
     }
 
     @Override
-    public synchronized Set<String> awaitChange(Set<String> ids, Duration max) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        try {
-            while (true) {
-                if (resumed) {
-                    resumed = false;
-                    return ids;
-                }
-                Set<String> changed = new HashSet<>();
-                ids.stream().filter(id -> touched.contains(serviceOfWatched(id))).forEach(changed::add);
-                long left = end - System.nanoTime();
-                if (!changed.isEmpty() || !live || left <= 0) {
-                    return changed;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-        } finally {
-            touched.clear();
-        }
+    public Set<String> awaitChange(Set<String> ids, Duration max) throws InterruptedException {
+        return announcements.awaitChange(ids, max, SwarmEvents::serviceOfWatched);
     }
 
     @Override
@@ -103,10 +82,10 @@ final class SwarmEvents implements Changes {
                 return;
             }
             closed = true;
-            live = false;
             open = stream;
-            notifyAll();
+            notifyAll(); // ends a wait to reconnect
         }
+        announcements.lost();
         if (open != null) {
             open.close(); // aborts the connection, which ends the listener's blocked read
         }
@@ -159,10 +138,7 @@ final class SwarmEvents implements Changes {
             return;
         }
         if (service != null) {
-            synchronized (this) {
-                touched.add(service);
-                notifyAll();
-            }
+            announcements.announce(service);
         }
     }
 
@@ -198,14 +174,12 @@ final class SwarmEvents implements Changes {
     }
 
     /**
-     * Since now: the engine replays what happened between this request and its subscribing, so nothing falls in
-     * between. A skewed clock costs at most a few extra looks: the engine sends new events whatever {@code since}.
+     * From now on. No {@code since}: whatever happens before the engine subscribes zdd is covered anyway, as every
+     * (re)connect reports all watched ids as changed.
      */
     private Request request() {
-        Instant now = Instant.now();
         return Request.builder().method(Request.Method.GET)
-                .path("/events?since=" + now.getEpochSecond() + "." + String.format("%09d", now.getNano())
-                      + "&filters=" + FILTERS)
+                .path("/events?filters=" + FILTERS)
                 .putHeader("Accept", "application/json").putHeader("User-Agent", Version.userAgent())
                 .build();
     }
@@ -220,10 +194,8 @@ final class SwarmEvents implements Changes {
         if (closed) {
             return;
         }
-        live = true;
-        resumed = true;
+        announcements.opened();
         LOG.info("listening to the Docker Engine's events at {}", host);
-        notifyAll();
     }
 
     private void read(InputStream body) throws IOException {
@@ -236,8 +208,7 @@ final class SwarmEvents implements Changes {
     /** After a drop or a failed connect: waits {@code retry}, unless closed; false when closed. */
     private synchronized boolean waitToReconnect(boolean wasLive, String why, Duration retry) {
         stream = null;
-        live = false;
-        notifyAll();
+        announcements.lost();
         if (closed) {
             return false;
         }

@@ -4,10 +4,10 @@ import static dev.zdd.platform.tutum.TutumPaths.uuidOf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zdd.platform.Announcements;
 import dev.zdd.platform.Changes;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,15 +48,12 @@ final class TutumEvents implements Changes {
     private final OkHttpClient client;
 
     /**
-     * Resource uuids announced since the last wait returned. An event is about its own object only: a container's
-     * event names its service as a parent, but the service announces its own state changes, and looking at the
-     * service after every container event would cost a GET each for nothing the verdict needs.
+     * Keyed by resource uuid. An event is about its own object only: a container's event names its service as a
+     * parent, but the service announces its own state changes, and looking at the service after every container
+     * event would cost a GET each for nothing the verdict needs.
      */
-    private final Set<String> touched = new HashSet<>();
+    private final Announcements announcements = new Announcements();
     private WebSocket socket;
-    private boolean live;
-    /** Announcements resumed after a gap: anything may have changed unannounced. */
-    private boolean resumed;
     private boolean refused;
     private boolean closed;
     private Duration nextRetry = FIRST_RETRY;
@@ -85,30 +82,13 @@ final class TutumEvents implements Changes {
     }
 
     @Override
-    public synchronized boolean live() {
-        return live;
+    public boolean live() {
+        return announcements.live();
     }
 
     @Override
-    public synchronized Set<String> awaitChange(Set<String> ids, Duration max) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        try {
-            while (true) {
-                if (resumed) {
-                    resumed = false;
-                    return ids;
-                }
-                Set<String> changed = new HashSet<>();
-                ids.stream().filter(id -> touched.contains(uuidOf(id))).forEach(changed::add);
-                long left = end - System.nanoTime();
-                if (!changed.isEmpty() || !live || left <= 0) {
-                    return changed;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-        } finally {
-            touched.clear();
-        }
+    public Set<String> awaitChange(Set<String> ids, Duration max) throws InterruptedException {
+        return announcements.awaitChange(ids, max, TutumPaths::uuidOf);
     }
 
     @Override
@@ -119,10 +99,9 @@ final class TutumEvents implements Changes {
                 return;
             }
             closed = true;
-            live = false;
             open = socket;
-            notifyAll();
         }
+        announcements.lost();
         if (open != null) {
             open.cancel(); // no closing handshake to wait for: the run is over
         }
@@ -139,9 +118,7 @@ final class TutumEvents implements Changes {
 
     /** After a drop or a failed connect: try again later, each time waiting twice as long, up to a limit. */
     private synchronized void reconnectLater(String why) {
-        boolean wasLive = live;
-        live = false;
-        notifyAll();
+        boolean wasLive = announcements.lost();
         if (closed || refused) {
             return;
         }
@@ -153,9 +130,7 @@ final class TutumEvents implements Changes {
 
     /** For good: more tries would only be refused again. */
     private synchronized void refuse(WebSocket webSocket, String why) {
-        live = false;
-        resumed = false; // it never really was live
-        notifyAll();
+        announcements.refused();
         if (closed || refused) {
             return;
         }
@@ -168,11 +143,9 @@ final class TutumEvents implements Changes {
         if (closed) {
             return;
         }
-        live = true;
-        resumed = true;
+        announcements.opened();
         nextRetry = FIRST_RETRY;
         LOG.info("listening to the events stream at {}", where());
-        notifyAll();
     }
 
     private void announced(WebSocket webSocket, String text) {
@@ -192,10 +165,7 @@ final class TutumEvents implements Changes {
             default -> {
                 String about = uuidOf(event.path("resource_uri").asText(null));
                 if (about != null) {
-                    synchronized (this) {
-                        touched.add(about);
-                        notifyAll();
-                    }
+                    announcements.announce(about);
                 }
             }
         }
