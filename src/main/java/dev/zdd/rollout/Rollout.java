@@ -169,13 +169,16 @@ public final class Rollout {
                 Step step;
                 try {
                     step = settings.perContainer() ? rollContainers(target) : redeployService(target);
-                } catch (PlatformException e) {
+                } catch (RuntimeException e) {
+                    // A platform failure, or a bug: either way the report must still say truly what was
+                    // redeployed before it and what was never touched.
                     if (cancellation.isRequested()) {
                         done.add(report(target, ServiceOutcome.INTERRUPTED, since(started), "interrupted"));
                         return finish(RunOutcome.INTERRUPTED, targets, i + 1, null);
                     }
-                    listener.failed(target, e.getMessage());
-                    done.add(report(target, ServiceOutcome.FAILED, since(started), e.getMessage()));
+                    String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+                    listener.failed(target, reason);
+                    done.add(report(target, ServiceOutcome.FAILED, since(started), reason));
                     return finish(RunOutcome.FAILED, targets, i + 1, e);
                 }
                 done.add(report(target, step.outcome(), step.took(), step.reason()));

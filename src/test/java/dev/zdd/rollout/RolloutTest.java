@@ -455,6 +455,21 @@ class RolloutTest {
     }
 
     @Test
+    void anUnexpectedFailureMidRun_stillReportsWhatWasRedeployedBeforeIt() {
+        Service one = platform.add("web-1");
+        Service two = platform.add("web-2");
+        platform.healthy(one, ofSeconds(1));
+        platform.failRedeploy(two, new IllegalStateException("a bug in an adapter"));
+
+        RolloutReport report = run("web-1", "web-2");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.FAILED);
+        assertThat(outcomes(report)).containsExactly(ServiceOutcome.REDEPLOYED, ServiceOutcome.FAILED);
+        assertThat(report.cause()).isInstanceOf(IllegalStateException.class);
+        assertThat(report.services().get(1).reason()).isEqualTo("a bug in an adapter");
+    }
+
+    @Test
     void passesReuseVolumesFalseWhenAsked() {
         settings = settings.withReuseVolumes(false);
         Service one = platform.add("web-1");
