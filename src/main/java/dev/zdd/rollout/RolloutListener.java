@@ -10,7 +10,12 @@ import java.util.List;
  */
 public interface RolloutListener {
 
-    /** Every target resolved and checked; the order the rollout will follow. */
+    /** Every target resolved and checked: the waves and the order the rollout will follow. */
+    default void plan(Plan plan) {
+        plan(plan.targets(), plan.dryRun(), plan.settings(), plan.worstCase());
+    }
+
+    /** The plan, for listeners that know no waves: every target in rollout order. */
     default void plan(List<Target> targets, boolean dryRun, RolloutSettings settings, Duration worstCase) {
     }
 
@@ -26,7 +31,7 @@ public interface RolloutListener {
     default void ready(Target target, Container container, Duration sinceRedeploy) {
     }
 
-    /** The drain delay starts. */
+    /** The drain delay starts (after a wave: for each of its services). */
     default void draining(Target target, Duration delay) {
     }
 

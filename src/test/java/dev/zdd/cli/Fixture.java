@@ -55,7 +55,11 @@ final class Fixture {
     final List<Connection> connections = new ArrayList<>();
     final FakeInterrupts interrupts = new FakeInterrupts();
     Path home;
-    PlatformFactory platforms = connection -> platform;
+    /** Swarm's capabilities, which the in-memory platform takes on when zdd asks for Swarm. */
+    static final Platform.Capabilities SWARM = new Platform.Capabilities(false, false,
+            "Swarm rolls a service's tasks itself and publishes no per-task endpoint; use --ready-url");
+    PlatformFactory platforms = connection -> connection.platform() == PlatformName.SWARM
+            ? platform.withCapabilities(SWARM) : platform;
     boolean terminal;
 
     static final String KEY = "0123456789abcdef0123456789abcdef01234567";
