@@ -58,8 +58,7 @@ final class Pause {
         for (Map.Entry<Roll, Integer> looked : seenBefore.entrySet()) {
             Roll roll = looked.getKey();
             lastFull.putIfAbsent(roll, now);
-            if (trusted && safetyLooks.contains(roll) && roll.end() == null
-                && roll.changesSeen() > looked.getValue()) {
+            if (trusted && safetyLooks.contains(roll) && roll.changesSeen() > looked.getValue()) {
                 trusted = false;
                 context.listener.detail(roll.target(), "a look on the safety timer found a change that the"
                                                        + " platform never announced: polling every --poll-interval"
