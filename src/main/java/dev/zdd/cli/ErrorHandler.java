@@ -1,5 +1,9 @@
 package dev.zdd.cli;
 
+import dev.zdd.cli.command.RedeployCommand;
+import dev.zdd.cli.common.ExitCodes;
+import dev.zdd.cli.common.Problems;
+import dev.zdd.cli.output.JsonRenderer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
@@ -15,7 +19,7 @@ import picocli.CommandLine.ParseResult;
  * {@code -vv}; the exit code comes from {@link ExitCodes}. Usage errors of {@code redeploy --output json}
  * still end stdout with a summary line, as the contract promises for every path.
  */
-final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+public final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
     private final Clock clock;
 
@@ -23,7 +27,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         this.clock = clock;
     }
 
-    static void report(PrintWriter err, Throwable failure, boolean trace) {
+    public static void report(PrintWriter err, Throwable failure, boolean trace) {
         Problems.describe(failure).forEach(line -> err.println("zdd: " + line));
         if (trace) {
             StringWriter stack = new StringWriter();

@@ -1,6 +1,10 @@
 package dev.zdd.cli;
 
 import ch.qos.logback.classic.Level;
+import dev.zdd.cli.wiring.Environment;
+import dev.zdd.cli.wiring.Logging;
+import dev.zdd.cli.wiring.RedactingWriter;
+import dev.zdd.cli.wiring.Secrets;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 

@@ -1,6 +1,10 @@
 package dev.zdd.cli;
 
 import dev.zdd.Version;
+import dev.zdd.cli.command.RedeployCommand;
+import dev.zdd.cli.wiring.Environment;
+import dev.zdd.cli.wiring.PlatformOptions;
+import dev.zdd.cli.wiring.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,18 @@
 package dev.zdd.cli;
 
 import dev.zdd.Version;
+import dev.zdd.cli.command.CompletionCommand;
+import dev.zdd.cli.command.RedeployCommand;
+import dev.zdd.cli.command.ServicesCommand;
+import dev.zdd.cli.common.ExitCodes;
+import dev.zdd.cli.sandbox.DemoCommand;
+import dev.zdd.cli.sandbox.SandboxCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code zdd}: the top command; it only holds the subcommands and the standard help and version options. */
