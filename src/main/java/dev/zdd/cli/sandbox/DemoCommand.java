@@ -2,6 +2,7 @@ package dev.zdd.cli.sandbox;
 
 import dev.zdd.cli.common.DurationConverter;
 import dev.zdd.cli.common.ExitCodes;
+import dev.zdd.cli.wiring.Connection;
 import dev.zdd.cli.wiring.Environment;
 import dev.zdd.cli.wiring.Interrupts;
 import dev.zdd.platform.Action;
@@ -10,8 +11,6 @@ import dev.zdd.platform.Container;
 import dev.zdd.platform.Platform;
 import dev.zdd.platform.Redeployment;
 import dev.zdd.platform.Service;
-import dev.zdd.platform.tutum.TutumConfig;
-import dev.zdd.platform.tutum.TutumPlatform;
 import dev.zdd.probe.AvailabilityProber;
 import dev.zdd.probe.ProbeReport;
 import dev.zdd.probe.ProbeSettings;
@@ -35,7 +34,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import java.util.random.RandomGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,7 +53,7 @@ import picocli.CommandLine.Spec;
                        + " failed request."})
 public final class DemoCommand implements Callable<Integer> {
 
-    /** The contract's exit code for "every service is back, but the probes saw failed requests". */
+    /** The sandbox's services, which both sides redeploy. */
     private static final List<String> SERVICES = List.of("web-1", "web-2");
     private static final Duration LEAD_IN = Duration.ofMillis(500);
     private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(30);
@@ -98,9 +96,9 @@ public final class DemoCommand implements Callable<Integer> {
                  cancellation.request();
                  demo.interrupt();
              })) {
-            Platform platform = new TutumPlatform(new TutumConfig(TutumConfig.Flavor.TUTUM, sandbox.apiUrl(), null,
-                    basic(sandbox.user(), sandbox.apiKey()), false).withStreamUrl(sandbox.streamUrl()), env.clock(),
-                    env.sleeper(), RandomGenerator.getDefault());
+            // Like every command, the demo gets its platform client from the factory: the real Tutum adapter.
+            Platform platform = env.platforms().open(Connection.loopbackTutum(sandbox.apiUrl(),
+                    basic(sandbox.user(), sandbox.apiKey()), "the sandbox", sandbox.streamUrl()));
             err.printf("[demo] sandbox: API %s, load balancer %s, one request every %s through it%n",
                     sandbox.apiUrl(), sandbox.lbUrl(), Durations.setting(probeInterval));
 

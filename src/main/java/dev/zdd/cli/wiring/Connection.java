@@ -32,6 +32,15 @@ public record Connection(PlatformName platform, URI apiUrl, String namespace, St
                 null, false);
     }
 
+    /**
+     * Tutum's API on loopback with its events stream, and nothing else: no proxy, no extra CA. What {@code zdd demo}
+     * needs to reach the sandbox it started.
+     */
+    public static Connection loopbackTutum(URI apiUrl, String authorization, String credentialsFrom, URI streamUrl) {
+        return new Connection(PlatformName.TUTUM, apiUrl, null, authorization, credentialsFrom, false, null, Map.of(),
+                null, streamUrl, streamUrl != null);
+    }
+
     /** A connection to a Docker engine: the engine's socket or TLS client certificate is the credential. */
     static Connection swarm(SwarmConfig config) {
         return new Connection(PlatformName.SWARM, config.dockerHost(), null, null, "the Docker engine's own access",
