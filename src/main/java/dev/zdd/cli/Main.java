@@ -28,7 +28,7 @@ public final class Main {
         PrintWriter safeOut = new PrintWriter(new RedactingWriter(out, secrets), true);
         PrintWriter safeErr = new PrintWriter(new RedactingWriter(err, secrets), true);
         Logging.configure(safeErr, Level.WARN, false);
-        ErrorHandler errors = new ErrorHandler(env.clock());
+        ErrorHandler errors = new ErrorHandler();
         CommandLine commandLine = new CommandLine(new ZddCommand(), new CommandFactory(env, secrets))
                 .setOut(safeOut)
                 .setErr(safeErr)

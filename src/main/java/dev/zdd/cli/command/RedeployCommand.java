@@ -1,15 +1,17 @@
 package dev.zdd.cli.command;
 
-import dev.zdd.cli.ErrorHandler;
 import dev.zdd.cli.common.Diagnostics;
 import dev.zdd.cli.common.DurationConverter;
 import dev.zdd.cli.common.ExitCodes;
+import dev.zdd.cli.common.Problems;
+import dev.zdd.cli.common.UsageErrorListener;
 import dev.zdd.cli.output.JsonRenderer;
 import dev.zdd.cli.output.LiveLines;
 import dev.zdd.cli.output.LogLines;
 import dev.zdd.cli.output.OutputFormat;
 import dev.zdd.cli.output.Renderer;
 import dev.zdd.cli.output.TextRenderer;
+import dev.zdd.cli.output.Verdict;
 import dev.zdd.cli.wiring.Connection;
 import dev.zdd.cli.wiring.Environment;
 import dev.zdd.cli.wiring.Interrupts;
@@ -54,7 +56,7 @@ import picocli.CommandLine.Spec;
             "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
             "  zdd redeploy --output json web-1 | jq -c 'select(.event == \"summary\")'"
         })
-public final class RedeployCommand implements Callable<Integer> {
+public final class RedeployCommand implements Callable<Integer>, UsageErrorListener {
 
     @Spec
     CommandSpec spec;
@@ -164,7 +166,7 @@ public final class RedeployCommand implements Callable<Integer> {
         }
         Renderer renderer = output == OutputFormat.JSON
                 ? new JsonRenderer(command.getOut(), env.clock())
-                : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun,
+                : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics.verbosity(), dryRun,
                         progress(command));
         Cancellation cancellation = new Cancellation();
         Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request);
@@ -185,11 +187,33 @@ public final class RedeployCommand implements Callable<Integer> {
             renderer.runEnded();
         }
         int exitCode = ExitCodes.of(report, seen, probeBudget);
+        List<String> problems = List.of();
         if (report.cause() != null) {
-            ErrorHandler.report(command.getErr(), report.cause(), diagnostics.tracesErrors());
+            Problems.print(command.getErr(), report.cause(), diagnostics.tracesErrors());
+            problems = Problems.describe(report.cause());
         }
-        renderer.summary(report, seen, exitCode);
+        renderer.summary(report, seen, new Verdict(exitCode, ExitCodes.outcome(report, exitCode), problems));
         return exitCode;
+    }
+
+    /** With {@code --output json}, stdout still ends with a summary line: the run was refused. */
+    @Override
+    public void usageError(ParameterException failure, String[] args) {
+        if (asksForJson(args)) {
+            new JsonRenderer(failure.getCommandLine().getOut(), env.clock())
+                    .usageSummary(Problems.describe(failure), ExitCodes.USAGE);
+        }
+    }
+
+    /** Read from the raw arguments: after a parse error, the command's fields can't be trusted. */
+    private static boolean asksForJson(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equalsIgnoreCase("--output=json")
+                || args[i].equals("--output") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("json")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,19 +1,15 @@
 package dev.zdd.cli.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.zdd.cli.common.Diagnostics;
 import dev.zdd.cli.common.ExitCodes;
-import dev.zdd.cli.output.JsonRenderer;
 import dev.zdd.cli.output.OutputFormat;
+import dev.zdd.cli.output.ServiceList;
 import dev.zdd.cli.wiring.Environment;
 import dev.zdd.cli.wiring.PlatformOptions;
 import dev.zdd.cli.wiring.Secrets;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,47 +69,11 @@ public final class ServicesCommand implements Callable<Integer> {
                 .toList();
         PrintWriter out = spec.commandLine().getOut();
         if (output == OutputFormat.JSON) {
-            json(out, live);
+            ServiceList.ndjson(out, live, env.clock().instant());
         } else {
-            table(out, live);
+            ServiceList.table(out, live);
         }
         out.flush();
         return ExitCodes.SUCCESS;
-    }
-
-    private void json(PrintWriter out, List<Service> services) {
-        String time = env.clock().instant().truncatedTo(ChronoUnit.MILLIS).toString();
-        for (Service service : services) {
-            try {
-                out.println(JsonRenderer.MAPPER.writeValueAsString(JsonRenderer.MAPPER.createObjectNode()
-                        .put("event", "service").put("time", time).put("name", service.name())
-                        .put("stack", service.stack()).put("uuid", service.id()).put("state", service.stateLabel())
-                        .put("running", service.running()).put("target", service.target())));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    private static void table(PrintWriter out, List<Service> services) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "STACK", "UUID", "STATE", "CONTAINERS"});
-        for (Service service : services) {
-            rows.add(new String[] {service.name(), service.stack() == null ? "-" : service.stack(), service.id(),
-                    service.stateLabel(), service.running() + "/" + service.target()});
-        }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(String.format("%-" + (widths[i] + 3) + "s", row[i]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
     }
 }

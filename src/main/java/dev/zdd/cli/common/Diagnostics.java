@@ -1,6 +1,7 @@
 package dev.zdd.cli.common;
 
 import ch.qos.logback.classic.Level;
+import dev.zdd.cli.output.Verbosity;
 import dev.zdd.cli.wiring.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -23,25 +24,35 @@ public final class Diagnostics {
         Logging.configure(command.getErr(), level(), tracesErrors());
     }
 
+    /** The options as the renderers take them: a plain value, so that output knows nothing of options. */
+    public Verbosity verbosity() {
+        return quiet ? Verbosity.QUIET : switch (verbose.length) {
+            case 0 -> Verbosity.NORMAL;
+            case 1 -> Verbosity.VERBOSE;
+            default -> Verbosity.TRACE;
+        };
+    }
+
     public boolean quiet() {
-        return quiet;
+        return verbosity().quiet();
     }
 
     /** {@code -v}: the engine's details and what zdd chose (platform, credential source). */
     public boolean verbose() {
-        return verbose.length > 0;
+        return verbosity().verbose();
     }
 
     /** {@code -vv}: stack traces for errors, besides HTTP traces. */
     public boolean tracesErrors() {
-        return verbose.length > 1;
+        return verbosity() == Verbosity.TRACE;
     }
 
     private Level level() {
-        return quiet ? Level.ERROR : switch (verbose.length) {
-            case 0 -> Level.WARN;
-            case 1 -> Level.INFO;
-            default -> Level.DEBUG;
+        return switch (verbosity()) {
+            case QUIET -> Level.ERROR;
+            case NORMAL -> Level.WARN;
+            case VERBOSE -> Level.INFO;
+            case TRACE -> Level.DEBUG;
         };
     }
 }

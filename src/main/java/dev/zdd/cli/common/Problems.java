@@ -5,6 +5,8 @@ import dev.zdd.platform.Service;
 import dev.zdd.rollout.DuplicateTargetException;
 import dev.zdd.rollout.PreflightException;
 import dev.zdd.rollout.ResolutionException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ParameterException;
@@ -14,6 +16,17 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class Problems {
 
     private Problems() {
+    }
+
+    /** Prints the failure as {@code zdd: } lines, and its stack trace when asked ({@code -vv}). */
+    public static void print(PrintWriter err, Throwable failure, boolean trace) {
+        describe(failure).forEach(line -> err.println("zdd: " + line));
+        if (trace) {
+            StringWriter stack = new StringWriter();
+            failure.printStackTrace(new PrintWriter(stack));
+            err.print(stack);
+        }
+        err.flush();
     }
 
     public static List<String> describe(Throwable failure) {

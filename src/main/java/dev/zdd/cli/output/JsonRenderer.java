@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.zdd.cli.common.ExitCodes;
-import dev.zdd.cli.common.Problems;
 import dev.zdd.platform.Container;
 import dev.zdd.probe.ProbeReport;
 import dev.zdd.rollout.RolloutReport;
@@ -27,7 +25,7 @@ import java.util.List;
  */
 public final class JsonRenderer implements Renderer {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final PrintWriter out;
     private final Clock clock;
@@ -77,9 +75,8 @@ public final class JsonRenderer implements Renderer {
     }
 
     @Override
-    public void summary(RolloutReport report, List<ProbeReport> probes, int exitCode) {
-        ObjectNode summary = event("summary").put("outcome", ExitCodes.outcome(report, exitCode))
-                .put("exitCode", exitCode);
+    public void summary(RolloutReport report, List<ProbeReport> probes, Verdict verdict) {
+        ObjectNode summary = event("summary").put("outcome", verdict.outcome()).put("exitCode", verdict.exitCode());
         ArrayNode services = summary.putArray("services");
         for (ServiceReport service : report.services()) {
             ObjectNode line = services.addObject().put("name", service.name()).put("uuid", service.id())
@@ -94,23 +91,19 @@ public final class JsonRenderer implements Renderer {
                     .put("failures", probe.failures()).put("longestOutageMs", probe.longestOutageMs())
                     .put("latencyP50Ms", probe.latencyP50Ms()).put("latencyP99Ms", probe.latencyP99Ms());
         }
-        if (report.cause() != null) {
-            summary.put("error", String.join("; ", Problems.describe(report.cause())));
+        if (!verdict.problems().isEmpty()) {
+            summary.put("error", String.join("; ", verdict.problems()));
         }
         emit(summary);
     }
 
-    /** The summary of a run that never started because its command line was wrong. */
-    public void usageSummary(Exception failure, int exitCode) {
-        ObjectNode summary = summary(RunOutcome.REFUSED, exitCode);
+    /** The summary of a run that never started because its command line was wrong: {@code problems} says how. */
+    public void usageSummary(List<String> problems, int exitCode) {
+        ObjectNode summary = event("summary").put("outcome", RunOutcome.REFUSED.wireName()).put("exitCode", exitCode);
         summary.putArray("services");
         summary.putArray("probes");
-        summary.put("error", String.join("; ", Problems.describe(failure)));
+        summary.put("error", String.join("; ", problems));
         emit(summary);
-    }
-
-    private ObjectNode summary(RunOutcome outcome, int exitCode) {
-        return event("summary").put("outcome", outcome.wireName()).put("exitCode", exitCode);
     }
 
     private static ObjectNode withContainer(ObjectNode event, Container container) {

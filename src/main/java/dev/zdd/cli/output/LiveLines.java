@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LiveLines implements TextRenderer.Progress {
 
-    public static final Duration REFRESH = Duration.ofMillis(200);
+    static final Duration REFRESH = Duration.ofMillis(200);
 
     private static final String CSI = "\u001b[";
 

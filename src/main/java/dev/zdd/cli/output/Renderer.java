@@ -13,8 +13,8 @@ public interface Renderer extends RolloutListener {
     }
 
     /**
-     * The last thing a run prints, whatever happened: the services, what the probes saw, and the exit code
-     * (exit code 6 makes the outcome {@code downtime}).
+     * The last thing a run prints, whatever happened: the services, what the probes saw, and the command's verdict
+     * (its exit code, the outcome word, what stopped the run).
      */
-    void summary(RolloutReport report, List<ProbeReport> probes, int exitCode);
+    void summary(RolloutReport report, List<ProbeReport> probes, Verdict verdict);
 }

@@ -1,7 +1,5 @@
 package dev.zdd.cli.output;
 
-import dev.zdd.cli.common.Diagnostics;
-import dev.zdd.cli.common.ExitCodes;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.Service;
 import dev.zdd.probe.ProbeReport;
@@ -34,30 +32,30 @@ public final class TextRenderer implements Renderer {
     private final PrintWriter out;
     private final PrintWriter err;
     private final Clock clock;
-    private final Diagnostics diagnostics;
+    private final Verbosity verbosity;
     private final boolean dryRun;
     private final Progress progress;
     private final Instant started;
 
-    public TextRenderer(PrintWriter out, PrintWriter err, Clock clock, Diagnostics diagnostics, boolean dryRun,
+    public TextRenderer(PrintWriter out, PrintWriter err, Clock clock, Verbosity verbosity, boolean dryRun,
                  Progress progress) {
         this.out = out;
         this.err = err;
         this.clock = clock;
-        this.diagnostics = diagnostics;
+        this.verbosity = verbosity;
         this.dryRun = dryRun;
         this.progress = progress;
         this.started = clock.instant();
     }
 
     /** What progress lines are prefixed with: the service, and the container with --per-container. */
-    public static String label(Target target, Container container) {
+    static String label(Target target, Container container) {
         return target.label() + (container == null ? "" : "/" + container.name());
     }
 
     @Override
     public void plan(List<Target> targets, boolean dryRun, RolloutSettings settings, Duration worstCase) {
-        if (diagnostics.quiet() && !dryRun) {
+        if (verbosity.quiet() && !dryRun) {
             return;
         }
         PrintWriter to = dryRun ? out : err;
@@ -78,28 +76,28 @@ public final class TextRenderer implements Renderer {
 
     @Override
     public void redeploying(Target target, Container container) {
-        if (!diagnostics.quiet()) {
+        if (!verbosity.quiet()) {
             progress.redeploying(target, container);
         }
     }
 
     @Override
     public void stateChanged(Target target, Container container, String state) {
-        if (!diagnostics.quiet()) {
+        if (!verbosity.quiet()) {
             progress.stateChanged(target, container, state);
         }
     }
 
     @Override
     public void ready(Target target, Container container, Duration sinceRedeploy) {
-        if (!diagnostics.quiet()) {
+        if (!verbosity.quiet()) {
             progress.ready(target, container, sinceRedeploy);
         }
     }
 
     @Override
     public void draining(Target target, Duration delay) {
-        if (!diagnostics.quiet()) {
+        if (!verbosity.quiet()) {
             progress.draining(target, delay);
         }
     }
@@ -111,7 +109,7 @@ public final class TextRenderer implements Renderer {
 
     @Override
     public void detail(Target target, String message) {
-        if (diagnostics.verbose()) {
+        if (verbosity.verbose()) {
             progress.detail(target, message);
         }
     }
@@ -122,7 +120,7 @@ public final class TextRenderer implements Renderer {
     }
 
     @Override
-    public void summary(RolloutReport report, List<ProbeReport> probes, int exitCode) {
+    public void summary(RolloutReport report, List<ProbeReport> probes, Verdict verdict) {
         List<ServiceReport> services = report.services();
         int width = services.stream().mapToInt(s -> s.name().length()).max().orElse(0);
         for (ServiceReport service : services) {
@@ -143,7 +141,7 @@ public final class TextRenderer implements Renderer {
                                                            + probe.latencyP99Ms() + " ms"));
         }
         long redeployed = services.stream().filter(s -> s.outcome() == ServiceOutcome.REDEPLOYED).count();
-        out.println(ExitCodes.outcome(report, exitCode) + ": " + (dryRun
+        out.println(verdict.outcome() + ": " + (dryRun
                 ? "dry run, nothing redeployed"
                 : redeployed + " of " + count(services.size()) + " redeployed")
                     + " in " + Durations.measured(Duration.between(started, clock.instant())));
