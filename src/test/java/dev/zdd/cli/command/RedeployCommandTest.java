@@ -357,6 +357,6 @@ class RedeployCommandTest {
         Fixture.Result result = zdd.run();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).startsWith("zdd: missing a command");
+        assertThat(result.err()).startsWith("zdd: missing a command: redeploy, services, sandbox, demo or completion\n");
     }
 }
