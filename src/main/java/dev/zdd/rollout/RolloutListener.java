@@ -2,7 +2,6 @@ package dev.zdd.rollout;
 
 import dev.zdd.platform.Container;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * What a rollout reports while it runs; the command line renders these as text or NDJSON. Every method has an
@@ -12,11 +11,6 @@ public interface RolloutListener {
 
     /** Every target resolved and checked: the waves and the order the rollout will follow. */
     default void plan(Plan plan) {
-        plan(plan.targets(), plan.dryRun(), plan.settings(), plan.worstCase());
-    }
-
-    /** The plan, for listeners that know no waves: every target in rollout order. */
-    default void plan(List<Target> targets, boolean dryRun, RolloutSettings settings, Duration worstCase) {
     }
 
     /** The redeploy of a service (or one of its containers) was requested. */

@@ -53,6 +53,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  zdd redeploy --dry-run web-1 web-2",
+            "  zdd redeploy web-1,api-1,worker-1 web-2,api-2,worker-2",
             "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
             "  zdd redeploy --output json web-1 | jq -c 'select(.event == \"summary\")'"
         })
@@ -62,7 +63,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "SERVICE",
-            description = "A service name, NAME.STACK, or a full uuid. Terminated services are never candidates.")
+            description = "A service name, NAME.STACK, or a full uuid. Terminated services are never candidates."
+                          + " Comma-separated services form a wave, redeployed at once (web-1,api-1 web-2,api-2);"
+                          + " the waves go one after another.")
     List<String> services;
 
     @Option(names = "--drain-delay", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
