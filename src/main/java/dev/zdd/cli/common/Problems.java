@@ -5,6 +5,7 @@ import dev.zdd.platform.Service;
 import dev.zdd.rollout.DuplicateTargetException;
 import dev.zdd.rollout.PreflightException;
 import dev.zdd.rollout.ResolutionException;
+import dev.zdd.rollout.UnsupportedStepException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class Problems {
         if (failure instanceof UnmatchedArgumentException unmatched) {
             return List.of(unmatched(unmatched));
         }
-        if (failure instanceof ParameterException) {
+        if (failure instanceof ParameterException || failure instanceof UnsupportedStepException) {
             return List.of(failure.getMessage());
         }
         if (failure instanceof ResolutionException resolution) {
