@@ -67,20 +67,30 @@ final class DockerApi implements AutoCloseable {
     }
 
     JsonNode get(String path) {
-        return call(Request.Method.GET, path, null);
+        return call(Request.Method.GET, path, null, Map.of());
+    }
+
+    /** With extra headers, such as {@code X-Registry-Auth}; they are never logged or put in a message. */
+    JsonNode get(String path, Map<String, String> headers) {
+        return call(Request.Method.GET, path, null, headers);
     }
 
     JsonNode post(String path, JsonNode body) {
-        return call(Request.Method.POST, path, body);
+        return call(Request.Method.POST, path, body, Map.of());
+    }
+
+    JsonNode post(String path, JsonNode body, Map<String, String> headers) {
+        return call(Request.Method.POST, path, body, headers);
     }
 
     JsonNode delete(String path) {
-        return call(Request.Method.DELETE, path, null);
+        return call(Request.Method.DELETE, path, null, Map.of());
     }
 
-    private JsonNode call(Request.Method method, String path, JsonNode body) {
+    private JsonNode call(Request.Method method, String path, JsonNode body, Map<String, String> headers) {
         Request.Builder request = Request.builder().method(method).path(path)
                 .putHeader("Accept", "application/json").putHeader("User-Agent", Version.userAgent());
+        headers.forEach(request::putHeader);
         if (body != null) {
             try {
                 request.bodyBytes(JSON.writeValueAsBytes(body)).putHeader("Content-Type", "application/json");
