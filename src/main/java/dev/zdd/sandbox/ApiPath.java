@@ -36,7 +36,8 @@ record ApiPath(Dialect dialect, String subsystem, String resource, String id, St
      * @throws ApiException 404 for a Docker Cloud namespace other than the user's own
      */
     static ApiPath parse(String rawPath, String user) {
-        if (rawPath == null || !rawPath.endsWith("/") || rawPath.contains("//")) {
+        if (rawPath == null || rawPath.length() < 2 || !rawPath.startsWith("/") || !rawPath.endsWith("/")
+            || rawPath.contains("//")) {
             return unknown();
         }
         List<String> segments = Arrays.asList(rawPath.substring(1, rawPath.length() - 1).split("/"));

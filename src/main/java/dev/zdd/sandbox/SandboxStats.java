@@ -219,7 +219,7 @@ public final class SandboxStats {
         ApiPath path;
         try {
             path = ApiPath.parse(rawPath, null);
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
             return null;
         }
         if (path.isUnknown() || path.isRoot()) {

@@ -46,6 +46,7 @@ final class TutumApi implements HttpHandler {
 
     private static final int MAX_BODY_BYTES = 1 << 16;
     private static final int MAX_RECORDED_BODY = 4096;
+    private static final long MAX_DRAINED_BYTES = 16L << 20;
     /** Query parameters of the framework, never filters: Tastypie's paging and format, and ordering. */
     private static final Set<String> NOT_FILTERS = Set.of("limit", "offset", "format", "order_by", "include_related");
 
@@ -186,6 +187,9 @@ final class TutumApi implements HttpHandler {
         try (exchange) {
             Instant received = clock.instant();
             byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES);
+            // The rest is read too (up to a bound), so that the client, still sending, gets the answer rather than a
+            // connection reset.
+            drain(exchange);
             Response response;
             try {
                 response = route(exchange, body);
@@ -367,6 +371,19 @@ final class TutumApi implements HttpHandler {
     /** Where this API's requests, and the events stream's connections, are counted. */
     SandboxStats stats() {
         return stats;
+    }
+
+    private static void drain(HttpExchange exchange) {
+        try {
+            byte[] chunk = new byte[8192];
+            long left = MAX_DRAINED_BYTES;
+            int n;
+            while (left > 0 && (n = exchange.getRequestBody().read(chunk, 0, (int) Math.min(chunk.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client stopped sending: nothing more to read
+        }
     }
 
     private static String recorded(byte[] body) {
