@@ -105,9 +105,10 @@ class QueuedRedeployTest {
     @Test
     void aContainerRedeployQueuedBehindItsServicesRedeploy_failsWhenItsContainerWasReplacedMeanwhile()
             throws Exception {
-        start(1);
+        start(2);
         JsonNode service = api.service("web");
-        String container = service.path("containers").get(0).asText();
+        // The second container: the service's redeploy replaces it only after the first one's replacement booted.
+        String container = service.path("containers").get(1).asText();
         String serviceAction = api.post(service.path("resource_uri").asText() + "redeploy/")
                 .header("X-Tutum-Action-URI");
 
@@ -117,9 +118,11 @@ class QueuedRedeployTest {
         String queued = containerRedeploy.header("X-Tutum-Action-URI");
         assertThat(api.get(queued).json().path("state").asText()).isEqualTo("Pending");
         boot.release();
+        boot.release();
         api.await(serviceAction, a -> a.path("state").asText().equals("Success"), WAIT);
         JsonNode failed = api.await(queued, a -> a.path("state").asText().equals("Failed"), WAIT);
         assertThat(failed.path("end_date").asText()).endsWith("+0000");
+        assertThat(api.get(container).json().path("state").asText()).isEqualTo("Terminated");
         assertThat(api.service("web").path("state").asText()).isEqualTo("Running");
     }
 
