@@ -25,9 +25,9 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * A local Tutum-compatible platform that needs nothing but Java: the Tutum REST API on loopback, services whose
- * containers are real HTTP servers, and a load balancer with active health checks in front of them. For trying zdd
- * and rehearsing a rollout without an account.
+ * A local Tutum-compatible platform that needs nothing but Java: Tutum's REST API on loopback (and Docker Cloud's,
+ * over the same objects), its events stream, services whose containers are real HTTP servers, and a load balancer
+ * with active health checks in front of them. For trying zdd and rehearsing a rollout without an account.
  *
  * <pre>{@code
  * try (Sandbox sandbox = Sandbox.builder().services(List.of("web-1", "web-2")).build().start()) {

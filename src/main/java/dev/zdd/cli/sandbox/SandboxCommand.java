@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
  * lines that point zdd at it.
  */
 @Command(name = "sandbox", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Runs a local platform with the Tutum API on loopback, whose services are real local HTTP"
-                       + " servers behind a load balancer: for trying zdd and rehearsing a rollout without an"
-                       + " account. Prints the export lines that point zdd at it, then runs until interrupted."})
+        description = {"Runs a local platform with the Tutum and Docker Cloud APIs on loopback, whose services are"
+                       + " real local HTTP servers behind a load balancer: for trying zdd and rehearsing a rollout"
+                       + " without an account. Prints the export lines that point zdd at it, then runs until interrupted."})
 public final class SandboxCommand implements Callable<Integer> {
 
     @Spec
