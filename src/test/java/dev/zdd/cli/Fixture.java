@@ -4,6 +4,7 @@ import dev.zdd.cli.wiring.Connection;
 import dev.zdd.cli.wiring.Environment;
 import dev.zdd.cli.wiring.Interrupts;
 import dev.zdd.cli.wiring.PlatformFactory;
+import dev.zdd.cli.wiring.PlatformName;
 import dev.zdd.platform.InMemoryPlatform;
 import dev.zdd.platform.Platform;
 import dev.zdd.time.FakeTime;
@@ -59,7 +60,11 @@ public final class Fixture {
     public final List<Connection> connections = new ArrayList<>();
     public final FakeInterrupts interrupts = new FakeInterrupts();
     public Path home;
-    public PlatformFactory platforms = connection -> platform;
+    /** Swarm's capabilities, which the in-memory platform takes on when zdd asks for Swarm. */
+    public static final Platform.Capabilities SWARM = new Platform.Capabilities(false, false,
+            "Swarm rolls a service's tasks itself and publishes no per-task endpoint; use --ready-url");
+    public PlatformFactory platforms = connection -> connection.platform() == PlatformName.SWARM
+            ? platform.withCapabilities(SWARM) : platform;
     public boolean terminal;
 
     public static final String KEY = "0123456789abcdef0123456789abcdef01234567";

@@ -53,6 +53,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  zdd redeploy --dry-run web-1 web-2",
+            "  zdd redeploy web-1,api-1,worker-1 web-2,api-2,worker-2",
             "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
             "  zdd redeploy --output json web-1 | jq -c 'select(.event == \"summary\")'"
         })
@@ -62,7 +63,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "SERVICE",
-            description = "A service name, NAME.STACK, or a full uuid. Terminated services are never candidates.")
+            description = "A service name, NAME.STACK, or a full uuid. Terminated services are never candidates."
+                          + " Comma-separated services form a wave, redeployed at once (web-1,api-1 web-2,api-2);"
+                          + " the waves go one after another.")
     List<String> services;
 
     @Option(names = "--drain-delay", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
@@ -158,6 +161,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         CommandLine command = spec.commandLine();
         diagnostics.apply(command);
         RolloutSettings settings = settings();
+        List<List<String>> waves = waves();
         List<URI> probes = probeUrls.stream().map(url -> httpUrl("--probe", url)).toList();
         requirePositive("--probe-interval", probeInterval);
         requirePositive("--probe-timeout", probeTimeout);
@@ -180,7 +184,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
             prober.start();
         }
         try {
-            report = run(settings, renderer, cancellation);
+            report = run(waves, settings, renderer, cancellation);
         } finally {
             seen = prober == null ? List.of() : prober.stop();
             signals.close();
@@ -230,28 +234,41 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         return new LogLines(command.getErr(), env.clock(), !env.terminal());
     }
 
-    private RolloutReport run(RolloutSettings settings, Renderer renderer, Cancellation cancellation) {
+    private RolloutReport run(List<List<String>> waves, RolloutSettings settings, Renderer renderer,
+                              Cancellation cancellation) {
         try {
             Connection connection = platformOptions.resolve(spec.commandLine(), env, secrets);
-            if (connection.platform() == PlatformName.SWARM && (perContainer || readyPath != null)) {
-                throw new ParameterException(spec.commandLine(), (perContainer ? "--per-container" : "--ready-path")
-                        + " does not apply to --platform swarm: Swarm rolls a service's tasks itself and publishes"
-                        + " no per-task endpoint; use --ready-url");
-            }
             Platform platform = env.platforms().open(connection);
             // The readiness HTTP client is built only when a check is asked for: it costs start-up time.
             return new Rollout(platform, env.clock(), env.sleeper(),
                             settings.readiness().isNone() ? null : env.readinessCheck())
-                    .run(services, settings, renderer, cancellation);
+                    .runWaves(waves, settings, renderer, cancellation);
         } catch (ParameterException usage) {
             throw usage;
         } catch (RuntimeException failure) {
             // The platform could not be opened, or the engine broke its promise not to throw: still end with
             // a summary, which says that nothing is known to have been redeployed.
-            List<ServiceReport> notStarted = services.stream()
+            List<ServiceReport> notStarted = waves.stream().flatMap(List::stream)
                     .map(s -> new ServiceReport(s, null, ServiceOutcome.NOT_STARTED, Duration.ZERO, null)).toList();
             return new RolloutReport(RunOutcome.FAILED, notStarted, failure);
         }
+    }
+
+    /**
+     * The SERVICE arguments as waves: each argument is a wave of comma-separated services, redeployed at once. A
+     * single name is a wave of one, so every plain command line means what it always meant.
+     */
+    List<List<String>> waves() {
+        List<List<String>> waves = new ArrayList<>();
+        for (String argument : services) {
+            List<String> wave = List.of(argument.split(",", -1));
+            if (wave.stream().anyMatch(String::isBlank)) {
+                throw new ParameterException(spec.commandLine(), "invalid SERVICE '" + argument + "': a wave is"
+                        + " comma-separated service names, none of them empty (e.g. web-1,api-1)");
+            }
+            waves.add(wave.stream().map(String::strip).toList());
+        }
+        return waves;
     }
 
     private RolloutSettings settings() {

@@ -7,6 +7,7 @@ import dev.zdd.rollout.PreflightException;
 import dev.zdd.rollout.ResolutionException;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RunOutcome;
+import dev.zdd.rollout.UnsupportedStepException;
 import java.util.List;
 import picocli.CommandLine.ParameterException;
 
@@ -67,7 +68,8 @@ public final class ExitCodes {
     }
 
     public static int of(Throwable failure) {
-        if (failure instanceof ParameterException || failure instanceof DuplicateTargetException) {
+        if (failure instanceof ParameterException || failure instanceof DuplicateTargetException
+            || failure instanceof UnsupportedStepException) {
             return USAGE;
         }
         if (failure instanceof ResolutionException) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zdd.platform.Container;
 import dev.zdd.probe.ProbeReport;
 import dev.zdd.rollout.RolloutReport;
+import dev.zdd.rollout.Plan;
 import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.ServiceReport;
@@ -36,14 +37,20 @@ public final class JsonRenderer implements Renderer {
     }
 
     @Override
-    public void plan(List<Target> targets, boolean dryRun, RolloutSettings settings, Duration worstCase) {
+    public void plan(Plan planned) {
         ObjectNode plan = event("plan");
         ArrayNode services = plan.putArray("services");
-        for (Target target : targets) {
+        for (Target target : planned.targets()) {
             services.addObject().put("name", target.label()).put("uuid", target.id())
                     .put("state", target.service().stateLabel());
         }
-        plan.put("dryRun", dryRun);
+        ArrayNode waves = plan.putArray("waves");
+        for (List<Target> wave : planned.waves()) {
+            ArrayNode names = waves.addArray();
+            wave.forEach(target -> names.add(target.label()));
+        }
+        plan.put("dryRun", planned.dryRun());
+        plan.put("worstCaseSeconds", Durations.seconds(planned.worstCase()));
         emit(plan);
     }
 

@@ -5,6 +5,7 @@ import dev.zdd.platform.Service;
 import dev.zdd.probe.ProbeReport;
 import dev.zdd.rollout.RolloutListener;
 import dev.zdd.rollout.RolloutReport;
+import dev.zdd.rollout.Plan;
 import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.ServiceOutcome;
 import dev.zdd.rollout.ServiceReport;
@@ -54,22 +55,36 @@ public final class TextRenderer implements Renderer {
     }
 
     @Override
-    public void plan(List<Target> targets, boolean dryRun, RolloutSettings settings, Duration worstCase) {
+    public void plan(Plan plan) {
+        boolean dryRun = plan.dryRun();
         if (verbosity.quiet() && !dryRun) {
             return;
         }
+        List<Target> targets = plan.targets();
+        RolloutSettings settings = plan.settings();
+        Duration worstCase = plan.worstCase();
         PrintWriter to = dryRun ? out : err;
+        String order = plan.hasWaves()
+                ? " in " + plan.waves().size() + " waves (a wave's services at once, the waves one after another)"
+                : " one after another";
         to.println((dryRun ? "Dry run, nothing will be redeployed. Plan: " : "Plan: ") + count(targets.size())
-                   + " one after another; drain " + Durations.setting(settings.drainDelay())
+                   + order + "; drain " + Durations.setting(settings.drainDelay())
                    + ", timeout " + Durations.setting(settings.timeout())
                    + ", poll every " + Durations.setting(settings.pollInterval())
                    + (settings.deadline() == null ? "" : ", deadline " + Durations.setting(settings.deadline()))
                    + "; worst case " + Durations.setting(worstCase));
         int width = targets.stream().mapToInt(t -> t.label().length()).max().orElse(0);
-        for (int i = 0; i < targets.size(); i++) {
-            Service service = targets.get(i).service();
-            to.printf("  %d. %-" + width + "s  %s  %s %d/%d%n", i + 1, targets.get(i).label(), service.id(),
-                    service.stateLabel(), service.running(), service.target());
+        int n = 0;
+        for (int w = 0; w < plan.waves().size(); w++) {
+            if (plan.hasWaves()) {
+                to.println("  wave " + (w + 1) + ":");
+            }
+            String indent = plan.hasWaves() ? "    " : "  ";
+            for (Target target : plan.waves().get(w)) {
+                Service service = target.service();
+                to.printf("%s%d. %-" + width + "s  %s  %s %d/%d%n", indent, ++n, target.label(), service.id(),
+                        service.stateLabel(), service.running(), service.target());
+            }
         }
         to.flush();
     }

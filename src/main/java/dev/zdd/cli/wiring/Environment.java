@@ -69,7 +69,7 @@ public record Environment(Map<String, String> variables, Path home, Clock clock,
 
     /** Readiness over HTTP, napping on this environment's clock and sleeper. */
     public ReadinessCheck readinessCheck() {
-        return new HttpReadinessCheck(clock, sleeper, HttpReadinessCheck.DEFAULT_INTERVAL);
+        return new HttpReadinessCheck(ReadinessCheck.DEFAULT_INTERVAL);
     }
 
     /** The variable's value, or null when it is unset or blank (an empty export means "not set" to users). */

@@ -128,9 +128,10 @@ class RedeployCommandTest {
         Fixture.Result readyPath = zdd.run("redeploy", "--platform", "swarm", "--ready-path", "/", "web-1");
 
         assertThat(perContainer.exitCode()).isEqualTo(2);
-        assertThat(perContainer.errLines().get(0)).startsWith("zdd: --per-container does not apply to --platform swarm");
+        assertThat(perContainer.errLines().get(0)).startsWith("zdd: --per-container does not apply to")
+                .contains("Swarm rolls a service's tasks itself");
         assertThat(readyPath.exitCode()).isEqualTo(2);
-        assertThat(readyPath.errLines().get(0)).startsWith("zdd: --ready-path does not apply to --platform swarm");
+        assertThat(readyPath.errLines().get(0)).startsWith("zdd: --ready-path does not apply to");
         assertThat(zdd.platform.redeployed()).isEmpty();
     }
 
@@ -350,6 +351,21 @@ class RedeployCommandTest {
         assertThat(help.out()).startsWith("Usage: zdd redeploy").contains("--drain-delay=DURATION");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("zdd ");
+    }
+
+    @Test
+    void exits2_andSuggestsTheNearestCommand_forAMistypedOne() {
+        Fixture.Result mistyped = zdd.run("redploy", "web-1");
+        Fixture.Result unknown = zdd.run("xyz");
+
+        assertThat(mistyped.exitCode()).isEqualTo(2);
+        assertThat(mistyped.errLines()).first().isEqualTo("zdd: unknown command 'redploy'; did you mean redeploy?");
+        assertThat(zdd.run("servics").errLines()).first()
+                .isEqualTo("zdd: unknown command 'servics'; did you mean services?");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.errLines()).first().isEqualTo(
+                "zdd: unknown command 'xyz': the commands are redeploy, services, sandbox, demo and completion");
+        assertThat(zdd.platform.redeployed()).isEmpty();
     }
 
     @Test

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -162,6 +163,9 @@ class SecretsNeverShowTest {
         server.stubFor(get(urlEqualTo("/api/v1/service/"))
                 .willReturn(okJson("{\"meta\": {\"next\": null}, \"objects\": [" + web + "]}")));
         server.stubFor(get(urlEqualTo(WEB_URI)).willReturn(okJson(web)));
+        // Preflight asks whether anything is under way on the service: nothing is.
+        server.stubFor(get(urlPathEqualTo("/api/v1/action/")).withQueryParam("state", matching(".+"))
+                .willReturn(okJson("{\"meta\": {\"next\": null}, \"objects\": []}")));
     }
 
     private void redeployable(String actionState) {
