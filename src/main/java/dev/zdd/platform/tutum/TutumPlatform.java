@@ -288,7 +288,10 @@ public final class TutumPlatform implements Platform {
             if (!redeploy || (action.method() != null && !action.method().equalsIgnoreCase("POST"))) {
                 continue;
             }
-            Instant started = startDate(action, actions);
+            // A redeploy queued behind another action (Pending) may have no start date yet: it can only be recent.
+            boolean undated = action.startDate() == null || action.startDate().isBlank();
+            Instant started = undated && ActionState.parse(action.state()) == ActionState.PENDING ? clock.instant()
+                    : startDate(action, actions);
             if (!started.isBefore(since) && (newest == null || started.isAfter(newest))) {
                 newest = started;
                 found = action;
