@@ -134,7 +134,7 @@ class ImagesTest {
         RolloutReport report = run("web-1", "web-2");
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
-        assertThat(platform.calls()).containsExactly("services", "actions web-1", "actions web-2", "image web-1",
+        assertThat(platform.calls()).containsExactly("services", "actions [web-1, web-2]", "image web-1",
                 "image web-2");
         assertThat(listener.planned).extracting(t -> t.image().after()).containsOnly("reg/web:latest@" + NEW);
         // A service not redeployed still has the image it had.
