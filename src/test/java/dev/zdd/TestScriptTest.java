@@ -40,12 +40,16 @@ class TestScriptTest {
         calls = dir.resolve("calls");
         Files.createDirectories(checkout.resolve("bin"));
         Files.copy(Path.of("bin/test"), checkout.resolve("bin/test"), StandardCopyOption.COPY_ATTRIBUTES);
-        script(checkout.resolve("mvnw"), "echo \"mvnw $* FAKE_STARTED=${FAKE_STARTED:-}\" >> '" + calls + "'\n"
+        script(checkout.resolve("mvnw"), "echo \"mvnw $* FAKE_STARTED=${FAKE_STARTED:-}"
+                                         + " FAKE_REGISTRY=${FAKE_REGISTRY:-}\" >> '" + calls + "'\n"
                                          + "exit \"${FAKE_MAVEN_EXIT:-0}\"");
         script(checkout.resolve(".ci/swarm-up"), "echo swarm-up >> '" + calls + "'\n"
                                                  + "[ -z \"${FAKE_START_FAILS:-}\" ] || exit 1\n"
                                                  + "echo 'export FAKE_STARTED=yes'");
         script(checkout.resolve(".ci/swarm-down"), "echo swarm-down >> '" + calls + "'");
+        script(checkout.resolve(".ci/registry-up"), "echo registry-up >> '" + calls + "'\n"
+                                                    + "echo 'export FAKE_REGISTRY=yes'");
+        script(checkout.resolve(".ci/registry-down"), "echo registry-down >> '" + calls + "'");
         script(dir.resolve("fakebin/docker"), "exit \"${FAKE_DOCKER_EXIT:-1}\"");
         script(dir.resolve("fakebin/apt-get"), "echo \"apt-get $*\" >> '" + calls + "'");
     }
@@ -57,8 +61,9 @@ class TestScriptTest {
         Run run = run(Map.of("FAKE_MAVEN_EXIT", "3"), "-o", "-Dit.test=SomeIT");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
-        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up",
-                "mvnw -B verify -o -Dit.test=SomeIT FAKE_STARTED=yes", "swarm-down");
+        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "registry-up",
+                "mvnw -B verify -o -Dit.test=SomeIT FAKE_STARTED=yes FAKE_REGISTRY=yes", "registry-down",
+                "swarm-down");
     }
 
     @Test
@@ -68,7 +73,8 @@ class TestScriptTest {
         Run run = run(Map.of("FAKE_DOCKER_EXIT", "0"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "mvnw -B verify FAKE_STARTED=yes");
+        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "registry-up",
+                "mvnw -B verify FAKE_STARTED=yes FAKE_REGISTRY=yes", "registry-down");
     }
 
     @Test
@@ -96,6 +102,9 @@ class TestScriptTest {
                 .redirectError(dir.resolve("err").toFile());
         builder.environment().put("PATH", dir.resolve("fakebin") + ":" + System.getenv("PATH"));
         builder.environment().remove("FAKE_STARTED");
+        builder.environment().remove("FAKE_REGISTRY");
+        // No registry of the fake checkout runs, whatever runs on this machine.
+        builder.environment().put("ZDD_REGISTRY_DIR", dir.resolve("registry").toString());
         builder.environment().putAll(variables);
         Process process = builder.start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
