@@ -139,6 +139,12 @@ class SwarmRegistryIT {
             if (swarm != null) {
                 swarm.close();
             }
+            if (repository != null) {
+                // Best effort, once the services are gone: the engine keeps what its tasks pulled.
+                new ProcessBuilder("bash", "-c", "docker image ls -q --filter reference=\"$0\" | sort -u"
+                        + " | xargs -r docker rmi -f", repository + "*").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+            }
         }
     }
 
