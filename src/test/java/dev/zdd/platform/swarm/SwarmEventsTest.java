@@ -55,7 +55,7 @@ class SwarmEventsTest {
     /** Events on a client of their own; the API's client is not needed for that. */
     static SwarmEvents eventsAt(URI host) {
         try (DockerApi api = new DockerApi(new SwarmConfig(host, false, null))) {
-            return new SwarmEvents(api.streamClient(), host);
+            return new SwarmEvents(api.streamClient(host), host);
         }
     }
 
@@ -120,7 +120,7 @@ class SwarmEventsTest {
                     .startsWith("GET /events?filters=")
                     .doesNotContain("since=") // every connect reports all ids changed: nothing to replay
                     .contains("filters=" + DockerApi.query(java.util.Map.of("type",
-                            java.util.List.of("service", "container"))));
+                            java.util.List.of("service", "container", "node"))));
             awaitLive(events, true);
             assertThat(events.awaitChange(WATCHED, Duration.ofSeconds(5))).as("right after connecting")
                     .isEqualTo(WATCHED);

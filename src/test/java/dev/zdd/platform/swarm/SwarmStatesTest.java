@@ -83,7 +83,7 @@ class SwarmStatesTest {
                 task("t2", "failed", "shutdown", true)));
 
         assertThat(partly.state()).isEqualTo(ServiceState.PARTLY_RUNNING);
-        assertThat(partly.stateLabel()).isEqualTo("Partly running (paused)");
+        assertThat(partly.stateLabel()).isEqualTo("Partly running (paused; task t2 runs the previous spec)");
         assertThat(partly.running()).isEqualTo(1);
         assertThat(none.state()).isEqualTo(ServiceState.NOT_RUNNING);
     }
