@@ -148,6 +148,32 @@ class SwarmStatesTest {
     }
 
     @Test
+    void onACluster_aTaskOnANodeThatIsDownOrDrained_doesNotCount_evenWhenItsLastReportSaysRunning() {
+        TaskView stale = newRunning("t2").onNodeUp(false);
+        Action action = action(web(2, "completed"), newRunning("t1"), stale);
+        Service service = SwarmStates.service(web(2, "completed"), List.of(newRunning("t1"), stale));
+
+        assertThat(action.state()).isEqualTo(ActionState.IN_PROGRESS);
+        assertThat(action.stateLabel()).contains("task t2 is on a node that is down or drained");
+        assertThat(service.state()).isEqualTo(ServiceState.PARTLY_RUNNING);
+        assertThat(service.running()).isEqualTo(1);
+    }
+
+    @Test
+    void whileTasksStartElsewhereAfterTheUpdateCompleted_theLabelsSayWhichAndWhy() {
+        TaskView pending = new TaskView("t3", null, "pending", "running",
+                "no suitable node (max replicas per node limit exceed)", true);
+        Action action = action(web(2, "completed"), newRunning("t1"), pending);
+        Service service = SwarmStates.service(web(2, "completed"), List.of(newRunning("t1"), pending));
+
+        assertThat(action.stateLabel()).isEqualTo("In progress (update completed, new tasks not all running yet;"
+                                                  + " task t3 pending: no suitable node (max replicas per node limit"
+                                                  + " exceed))");
+        assertThat(service.stateLabel()).isEqualTo("Partly running (task t3 pending: no suitable node (max replicas"
+                                                    + " per node limit exceed))");
+    }
+
+    @Test
     void theUpdateFails_whenSwarmPausedIt() {
         Action action = action(web(1, "paused"), newRunning("t1"));
 
