@@ -204,10 +204,17 @@ final class SwarmStates {
             return state.label() + " (update pending)";
         }
         String detail = update == null || update.equals("completed") ? "" : update.replace('_', ' ');
+        String waiting = "";
         if (state == ServiceState.PARTLY_RUNNING || state == ServiceState.NOT_RUNNING) {
-            String waiting = waiting(tasks);
-            detail = detail.isEmpty() ? waiting.replaceFirst("^; ", "") : detail + waiting;
+            waiting = waiting(tasks);
+        } else if (state == ServiceState.REDEPLOYING) {
+            // Only a task in trouble, such as one that no node can take: a task that merely starts would make a
+            // new label, and a progress line, for every task of every update.
+            waiting = tasks.stream().filter(t -> t.wanted() && !t.counts() && t.error() != null
+                                                 && !t.error().isBlank())
+                    .findFirst().map(t -> "; " + t.why()).orElse("");
         }
+        detail = detail.isEmpty() ? waiting.replaceFirst("^; ", "") : detail + waiting;
         return detail.isEmpty() ? state.label() : state.label() + " (" + detail + ")";
     }
 }

@@ -171,9 +171,10 @@ class ClusterNodeFailuresIT {
                 throws InterruptedException {
             haproxy.markLog();
             Load load = Load.start(haproxy.url(), LOAD_INTERVAL);
+            // No --probe: a node that dies while Swarm replaces another task takes two tasks down at once, and
+            // the load through HAProxy measures that; zdd's exit code here is about the rollout.
             List<String> args = new ArrayList<>(List.of("--platform", "swarm", "--api-url", managers,
-                    "--timeout", timeout, "--drain-delay", "0s",
-                    "--probe", haproxy.url().toString(), "--probe-interval", "50ms"));
+                    "--timeout", timeout, "--drain-delay", "0s"));
             args.addAll(List.of(more));
             args.add(service);
             CompletableFuture<Zdd.Run> zdd = CompletableFuture.supplyAsync(() -> {

@@ -174,6 +174,19 @@ class SwarmStatesTest {
     }
 
     @Test
+    void whileSwarmUpdates_aTaskNoNodeCanTake_showsInTheLabel_aTaskThatMerelyStartsDoesNot() {
+        TaskView stuck = new TaskView("t3", null, "pending", "running", "no suitable node (1 node not available"
+                                                                          + " for new tasks)", true);
+        Service starting = SwarmStates.service(web(2, "updating"), List.of(newRunning("t1"),
+                task("t2", "starting", "running", true)));
+        Service noNode = SwarmStates.service(web(2, "updating"), List.of(newRunning("t1"), stuck));
+
+        assertThat(starting.stateLabel()).isEqualTo("Redeploying (updating)");
+        assertThat(noNode.stateLabel()).isEqualTo("Redeploying (updating; task t3 pending: no suitable node (1 node"
+                                                  + " not available for new tasks))");
+    }
+
+    @Test
     void theUpdateFails_whenSwarmPausedIt() {
         Action action = action(web(1, "paused"), newRunning("t1"));
 
