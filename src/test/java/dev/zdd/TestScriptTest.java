@@ -19,10 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/test}, copied into a checkout whose Maven wrapper, swarm-up, swarm-down, cluster-up and cluster-down only
  * record what they are asked, with a fake {@code docker} (running or not) and a fake {@code apt-get} first on the
- * PATH: it starts what is
- * not running, hands Maven its arguments and the services' variables, stops what it started whatever happens, and
- * leaves alone what was already running. Starting needs root (the real script refuses without it), so the cases
- * that start something run only as root, as CI does.
+ * PATH: it starts what is not running, hands Maven its arguments and the services' variables, stops what it started
+ * whatever happens, and leaves alone what was already running. Starting needs root (the real script refuses without
+ * it), so the cases that start something run only as root, as CI does.
  */
 class TestScriptTest {
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ClusterEventsIT {
 
-    private static final int RUNS = 3;
+    private static final int RUNS = 2;
     private static final Duration START = Duration.ofSeconds(60);
     private static final RolloutSettings SETTINGS = RolloutSettings.defaults()
             .withDrainDelay(Duration.ZERO).withTimeout(Duration.ofSeconds(90));
