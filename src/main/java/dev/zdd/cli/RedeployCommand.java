@@ -4,6 +4,8 @@ import dev.zdd.platform.Platform;
 import dev.zdd.probe.AvailabilityProber;
 import dev.zdd.probe.ProbeReport;
 import dev.zdd.probe.ProbeSettings;
+import dev.zdd.report.EventLog;
+import dev.zdd.report.Report;
 import dev.zdd.rollout.Cancellation;
 import dev.zdd.rollout.Rollout;
 import dev.zdd.rollout.RolloutReport;
@@ -11,8 +13,11 @@ import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.ServiceOutcome;
 import dev.zdd.rollout.ServiceReport;
+import dev.zdd.time.Sleeper;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,6 +122,9 @@ final class RedeployCommand implements Callable<Integer> {
             description = "text or json (NDJSON on stdout; default ${DEFAULT-VALUE}).")
     OutputFormat output;
 
+    @Option(names = "--report", paramLabel = "FILE", description = ReportOutput.DESCRIPTION)
+    Path report;
+
     @Option(names = "--no-color",
             description = "No colour in the progress on a terminal (so does a non-empty NO_COLOR variable).")
     boolean noColor;
@@ -146,33 +154,47 @@ final class RedeployCommand implements Callable<Integer> {
         if (probeBudget < 0) {
             throw new ParameterException(command, "--probe-budget must be 0 or more, not " + probeBudget);
         }
-        Renderer renderer = output == OutputFormat.JSON
-                ? new JsonRenderer(command.getOut(), env.clock())
+        ReportOutput.check(command, report);
+        // With --report the run's JSON events are kept, whatever the output format, and the page is made of them.
+        EventLog events = new EventLog();
+        JsonRenderer json = output == OutputFormat.JSON || report != null
+                ? new JsonRenderer(output == OutputFormat.JSON ? command.getOut() : null, env.clock(), events)
+                : null;
+        Renderer renderer = output == OutputFormat.JSON ? json
                 : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics, dryRun,
                         progress(command));
+        if (json != null && renderer != json) {
+            renderer = Tee.of(Renderer.class, renderer, json);
+        }
         Cancellation cancellation = new Cancellation();
         Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request);
         // Probes measure the real network, so they run on real time whatever clock the rollout is given; a dry
         // run touches nothing, so there is nothing to measure.
         AvailabilityProber prober = dryRun || probes.isEmpty()
-                ? null : new AvailabilityProber(probes, new ProbeSettings(probeInterval, probeTimeout));
-        RolloutReport report;
+                ? null : new AvailabilityProber(probes, new ProbeSettings(probeInterval, probeTimeout),
+                        Clock.systemUTC(), Sleeper.SYSTEM,
+                        json == null ? buckets -> { } : json::probe);
+        RolloutReport outcome;
         List<ProbeReport> seen;
         if (prober != null) {
             prober.start();
         }
         try {
-            report = run(settings, renderer, cancellation);
+            outcome = run(settings, renderer, json, cancellation);
         } finally {
             seen = prober == null ? List.of() : prober.stop();
             signals.close();
             renderer.runEnded();
         }
-        int exitCode = ExitCodes.of(report, seen, probeBudget);
-        if (report.cause() != null) {
-            ErrorHandler.report(command.getErr(), report.cause(), diagnostics.tracesErrors());
+        int exitCode = ExitCodes.of(outcome, seen, probeBudget);
+        if (outcome.cause() != null) {
+            ErrorHandler.report(command.getErr(), outcome.cause(), diagnostics.tracesErrors());
         }
-        renderer.summary(report, seen, exitCode);
+        renderer.summary(outcome, seen, exitCode);
+        if (report != null) {
+            ReportOutput.write(command.getErr(), report, Report.fromEvents("zdd redeploy", events.events()),
+                    secrets::redact);
+        }
         return exitCode;
     }
 
@@ -190,9 +212,13 @@ final class RedeployCommand implements Callable<Integer> {
         return new LogLines(command.getErr(), env.clock(), !env.terminal());
     }
 
-    private RolloutReport run(RolloutSettings settings, Renderer renderer, Cancellation cancellation) {
+    private RolloutReport run(RolloutSettings settings, Renderer renderer, JsonRenderer json,
+                              Cancellation cancellation) {
         try {
             Connection connection = platformOptions.resolve(spec.commandLine(), env, secrets);
+            if (json != null) {
+                json.platform(connection.platform().toString());
+            }
             if (connection.platform() == PlatformName.SWARM && (perContainer || readyPath != null)) {
                 throw new ParameterException(spec.commandLine(), (perContainer ? "--per-container" : "--ready-path")
                         + " does not apply to --platform swarm: Swarm rolls a service's tasks itself and publishes"

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         },
         // Every subcommand is registered here.
         subcommands = {RedeployCommand.class, ServicesCommand.class, SandboxCommand.class, DemoCommand.class,
-            CompletionCommand.class})
+            ReportCommand.class, CompletionCommand.class})
 final class ZddCommand implements Callable<Integer> {
 
     @Spec

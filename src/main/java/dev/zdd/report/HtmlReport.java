@@ -112,7 +112,13 @@ public final class HtmlReport {
         Set<Kind> kinds = EnumSet.noneOf(Kind.class);
         Set<MarkKind> marks = EnumSet.noneOf(MarkKind.class);
         boolean probes = false;
+        boolean gaps = false;
         for (Timeline run : report.runs()) {
+            for (ProbeSeries probe : run.probes()) {
+                for (int i = 1; i < probe.slots().size(); i++) {
+                    gaps |= probe.slots().get(i).from().isAfter(probe.slots().get(i - 1).to());
+                }
+            }
             run.lanes().forEach(lane -> lane.phases().forEach(phase -> kinds.add(phase.kind())));
             run.lanes().forEach(lane -> lane.marks().forEach(mark -> marks.add(mark.kind())));
             probes |= !run.probes().isEmpty();
@@ -146,6 +152,7 @@ public final class HtmlReport {
             html.append("<li><span class=\"sw ok\"></span>probe: every request answered 2xx</li>\n")
                     .append("<li><span class=\"sw bad\"></span>probe: every request failed</li>\n")
                     .append("<li><span class=\"sw part\"></span>probe: some failed</li>\n")
+                    .append(gaps ? "<li><span class=\"sw gap\"></span>probe: no request started</li>\n" : "")
                     .append("<li><span class=\"line p50\"></span>latency p50</li>\n")
                     .append("<li><span class=\"line p99\"></span>latency p99</li>\n");
         }
@@ -313,6 +320,14 @@ public final class HtmlReport {
         List<Slot> slots = probe.slots();
         int i = 0;
         while (i < slots.size()) {
+            if (i > 0 && slots.get(i).from().isAfter(slots.get(i - 1).to())) {
+                long from = millis(run, slots.get(i - 1).to());
+                long to = millis(run, slots.get(i).from());
+                html.append("<span class=\"ph gap\" style=\"left:").append(pct(from)).append("%;width:")
+                        .append(fmt(percent(to - from))).append("%\" title=\"+")
+                        .append(Durations.measured(Duration.ofMillis(from))).append(" to +")
+                        .append(Durations.measured(Duration.ofMillis(to))).append(": no request started\"></span>");
+            }
             String kind = kind(slots.get(i));
             int j = i;
             int ok = 0;
@@ -620,6 +635,7 @@ public final class HtmlReport {
             .ok{background:#a9dcc2;border-color:#5c9e7e}
             .bad{background:repeating-linear-gradient(45deg,#5c1208 0 1.5px,transparent 1.5px 5px),\
             repeating-linear-gradient(-45deg,#5c1208 0 1.5px,transparent 1.5px 5px),#d55e00;border-color:#5c1208}
+            .gap{background:#fff;border:1px dashed #8c959f}
             .part{background:repeating-linear-gradient(135deg,#d55e00 0 2px,#a9dcc2 2px 6px)}
             .avail .track{height:40px}.avail .ph{top:16px;bottom:4px}
             .mk{position:absolute;top:0;bottom:0;width:0;border-left:2px solid #1a7f37}
