@@ -116,7 +116,7 @@ public final class HtmlReport {
         for (Timeline run : report.runs()) {
             for (ProbeSeries probe : run.probes()) {
                 for (int i = 1; i < probe.slots().size(); i++) {
-                    gaps |= probe.slots().get(i).from().isAfter(probe.slots().get(i - 1).to());
+                    gaps |= !follows(probe.slots().get(i - 1), probe.slots().get(i));
                 }
             }
             run.lanes().forEach(lane -> lane.phases().forEach(phase -> kinds.add(phase.kind())));
@@ -320,7 +320,7 @@ public final class HtmlReport {
         List<Slot> slots = probe.slots();
         int i = 0;
         while (i < slots.size()) {
-            if (i > 0 && slots.get(i).from().isAfter(slots.get(i - 1).to())) {
+            if (i > 0 && !follows(slots.get(i - 1), slots.get(i))) {
                 long from = millis(run, slots.get(i - 1).to());
                 long to = millis(run, slots.get(i).from());
                 html.append("<span class=\"ph gap\" style=\"left:").append(pct(from)).append("%;width:")
@@ -333,13 +333,15 @@ public final class HtmlReport {
             int ok = 0;
             int failed = 0;
             while (j < slots.size() && kind(slots.get(j)).equals(kind)
-                   && (j == i || slots.get(j).from().equals(slots.get(j - 1).to()))) {
+                   && (j == i || follows(slots.get(j - 1), slots.get(j)))) {
                 ok += slots.get(j).ok();
                 failed += slots.get(j).failed();
                 j++;
             }
             long from = millis(run, slots.get(i).from());
-            long to = millis(run, slots.get(j - 1).to());
+            // up to the next box when it follows on, so that a lone empty bucket leaves no hole
+            long to = millis(run, j < slots.size() && follows(slots.get(j - 1), slots.get(j))
+                    ? slots.get(j).from() : slots.get(j - 1).to());
             double width = percent(to - from);
             if (!kind.equals("ok")) {
                 width = Math.max(FAILED_MIN_PERCENT, width);
@@ -361,6 +363,14 @@ public final class HtmlReport {
                     .append(esc(label)).append("</b></span>");
         }
         html.append("</div></div>\n");
+    }
+
+    /**
+     * Whether a bucket follows on from another. One empty bucket between them is no gap: requests start on their
+     * own schedule, and one due at the very end of a bucket may start just inside the one after next.
+     */
+    private static boolean follows(Slot previous, Slot next) {
+        return !next.from().isAfter(previous.to().plusMillis(previous.widthMs()));
     }
 
     private static String kind(Slot slot) {
@@ -393,7 +403,7 @@ public final class HtmlReport {
         List<Slot> segment = new ArrayList<>();
         for (int k = 0; k <= answered.size(); k++) {
             Slot slot = k < answered.size() ? answered.get(k) : null;
-            if (slot == null || (!segment.isEmpty() && !slot.from().equals(segment.get(segment.size() - 1).to()))) {
+            if (slot == null || (!segment.isEmpty() && !follows(segment.get(segment.size() - 1), slot))) {
                 plot(run, segment, columnMillis, logTop, p50, p99);
                 segment.clear();
             }
@@ -508,7 +518,8 @@ public final class HtmlReport {
             case "" -> "";
             default -> "✕ ";
         };
-        return "<span class=\"o " + esc(cell) + "\">" + symbol + esc(cell) + "</span>";
+        return "<span class=\"o " + esc(cell) + "\"><span aria-hidden=\"true\">" + symbol + "</span>" + esc(cell)
+               + "</span>";
     }
 
     private void events(Timeline run) {

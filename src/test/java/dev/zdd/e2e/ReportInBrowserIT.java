@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportInBrowserIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The sandbox's warm-up (0.5 s) and its balancer's rise (2 checks 500 ms apart), with slack: no failed request. */
+    private static final String DRAIN = "3s";
     private static final Duration ZDD_LIMIT = Duration.ofSeconds(120);
     private static final Path SCREENSHOTS = Path.of("target", "report-screenshots");
     /** Anything a browser would fetch: a script, a stylesheet, an image or a frame by URL, a CSS url() or import. */
@@ -56,7 +58,7 @@ class ReportInBrowserIT {
         try (Sandbox sandbox = sandbox().build().start()) {
             Path page = folder.resolve("success.html");
             Run run = zdd(sandbox, "redeploy", "--output", "json", "--report", page.toString(), "--probe",
-                    sandbox.lbUrl().toString(), "--drain-delay", "1s", "--poll-interval", "250ms",
+                    sandbox.lbUrl().toString(), "--drain-delay", DRAIN, "--poll-interval", "250ms",
                     "web-1", "web-2", "web-3");
 
             assertThat(run.exitCode).as(run.toString()).isZero();
@@ -79,7 +81,7 @@ class ReportInBrowserIT {
             sandbox.failNextRedeploy("web-2");
             Path page = folder.resolve("failed.html");
             Run run = zdd(sandbox, "redeploy", "--output", "json", "--report", page.toString(), "--probe",
-                    sandbox.lbUrl().toString(), "--drain-delay", "1s", "--poll-interval", "250ms",
+                    sandbox.lbUrl().toString(), "--drain-delay", DRAIN, "--poll-interval", "250ms",
                     "web-1", "web-2", "web-3");
 
             assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
@@ -167,8 +169,10 @@ class ReportInBrowserIT {
     }
 
     private static Sandbox.Builder sandbox() {
-        return Sandbox.builder().services(List.of("web-1", "web-2", "web-3")).bootTime(Duration.ofMillis(800))
-                .warmup(Duration.ofMillis(400));
+        // A boot long enough for the balancer to take the container out (2 failed checks 500 ms apart) before it
+        // answers 503 while it warms up, as the demo's defaults are.
+        return Sandbox.builder().services(List.of("web-1", "web-2", "web-3")).bootTime(Duration.ofMillis(1500))
+                .warmup(Duration.ofMillis(500));
     }
 
     private record Run(int exitCode, String stdout, String stderr) {
