@@ -18,6 +18,10 @@ public final class EventLog implements Consumer<JsonNode> {
         events.add(event);
     }
 
+    public synchronized boolean isEmpty() {
+        return events.isEmpty();
+    }
+
     /** The events so far, in the order they came. */
     public synchronized List<JsonNode> events() {
         return List.copyOf(events);

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Turns one run's JSON events into a {@link Timeline}. Reads only what the NDJSON contract and its documented
@@ -161,15 +162,20 @@ final class TimelineBuilder {
                 service(name);
             }
         }
+        // Waves of one are the plain sequential rollout that every plan now spells out as waves: no wave headers.
+        boolean together = false;
+        for (JsonNode wave : event.path("waves")) {
+            together |= wave.size() > 1;
+        }
         int wave = 0;
-        for (JsonNode names2 : event.path("waves")) {
+        for (JsonNode members : together ? event.path("waves") : Stream.<JsonNode>empty().toList()) {
             wave++;
-            List<String> members = new ArrayList<>();
-            for (JsonNode member : names2) {
-                members.add(member.asText());
+            List<String> names2 = new ArrayList<>();
+            for (JsonNode member : members) {
+                names2.add(member.asText());
                 service(member.asText()).wave = wave;
             }
-            waves.add(members);
+            waves.add(names2);
         }
         rows.add(new EventRow(at, "", "plan", (dryRun ? "dry run: " : "") + names.size() + " services: "
                                                + String.join(", ", names)

@@ -151,6 +151,17 @@ class TimelineTest {
     }
 
     @Test
+    void wavesOfOneAreThePlainRolloutAndMakeNoGroups() {
+        stream.plan("web-1", "web-2").putArray("waves").add(Stream.JSON.createArrayNode().add("web-1"))
+                .add(Stream.JSON.createArrayNode().add("web-2"));
+
+        Timeline timeline = Report.timeline("Timeline", stream.events());
+
+        assertThat(timeline.waves()).isEmpty();
+        assertThat(timeline.lanes()).extracting(Lane::wave).containsExactly(0, 0);
+    }
+
+    @Test
     void theLoadBalancersDrainAndUpAreShown() {
         stream.plan("web-1");
         stream.service("web-1", "lb-drain").putArray("servers").add("web/web-1");
