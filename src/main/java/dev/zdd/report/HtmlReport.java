@@ -23,8 +23,12 @@ import java.util.Set;
  */
 public final class HtmlReport {
 
-    /** Below this share of the width a box gets no text label (its tooltip and the tables still say it). */
-    private static final double LABEL_MIN_PERCENT = 5.0;
+    /**
+     * A box gets its text label only when the label fits at 1280 px (a track of about 1,000 px, some 6.5 px a
+     * character); otherwise its tooltip and the tables say it. Narrower screens cut a label short with an ellipsis.
+     */
+    private static final double LABEL_PERCENT_PER_CHAR = 0.68;
+    private static final double LABEL_PERCENT_PADDING = 1.6;
     /** A failed bucket is never drawn narrower than this, so that one failed request is still seen. */
     private static final double FAILED_MIN_PERCENT = 0.3;
     /** Latency is drawn with at most this many columns; each shows the median p50 and the highest p99 it covers. */
@@ -283,7 +287,7 @@ public final class HtmlReport {
             html.append("<span class=\"ph ").append(phase.kind().css()).append("\" style=\"left:").append(pct(from))
                     .append("%;width:").append(fmt(width)).append("%\" title=\"").append(esc(phase.label()))
                     .append(": ").append(esc(span)).append("\">");
-            if (width >= LABEL_MIN_PERCENT) {
+            if (width >= phase.label().length() * LABEL_PERCENT_PER_CHAR + LABEL_PERCENT_PADDING) {
                 html.append("<i>").append(esc(phase.label())).append("</i>");
             }
             html.append("</span>");

@@ -105,6 +105,20 @@ class ReportOptionTest {
     }
 
     @Test
+    void perContainerRunsGetALanePerContainerUnderTheirService() throws IOException {
+        Service api = zdd.platform.add("api", null, ServiceState.RUNNING, 2, 2);
+        zdd.platform.healthyContainers(api, Duration.ofSeconds(2));
+
+        Fixture.Result result = zdd.run("redeploy", "--per-container", "--drain-delay", "5s", "--report",
+                page.toString(), "api");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String html = Files.readString(page);
+        assertThat(html).contains("<b>api</b>", "<b>api-1</b>", "<b>api-2</b>", "2 containers", "drain 5s",
+                "container of api");
+    }
+
+    @Test
     void writesThePageWhenAServiceFails() throws IOException {
         zdd.platform.script(web1,
                 new Frame(Duration.ZERO, ServiceState.REDEPLOYING, 0, ActionState.IN_PROGRESS, false),
