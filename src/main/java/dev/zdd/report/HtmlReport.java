@@ -194,7 +194,7 @@ public final class HtmlReport {
         List<String> parts = new ArrayList<>();
         parts.add(services + (services == 1 ? " service" : " services"));
         if (!run.waves().isEmpty()) {
-            parts.add(run.waves().size() + " waves");
+            parts.add(run.waves().size() + (run.waves().size() == 1 ? " wave" : " waves"));
         }
         if (!run.probes().isEmpty()) {
             parts.add(run.probes().size() + (run.probes().size() == 1 ? " probe URL" : " probe URLs"));
