@@ -119,6 +119,16 @@ class ReportOptionTest {
     }
 
     @Test
+    void aDryRunsPageShowsThePlanAndSaysNothingWasRedeployed() throws IOException {
+        Fixture.Result result = zdd.run("redeploy", "--dry-run", "--report", page.toString(), "web-2", "web-1");
+
+        assertThat(result.exitCode()).isZero();
+        String html = Files.readString(page);
+        assertThat(html).contains("Dry run: nothing was redeployed.", "dry run: 2 services: web-2, web-1");
+        assertThat(html.indexOf("<b>web-2</b>")).isLessThan(html.indexOf("<b>web-1</b>"));
+    }
+
+    @Test
     void writesThePageWhenAServiceFails() throws IOException {
         zdd.platform.script(web1,
                 new Frame(Duration.ZERO, ServiceState.REDEPLOYING, 0, ActionState.IN_PROGRESS, false),
