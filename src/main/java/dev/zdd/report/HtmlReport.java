@@ -127,6 +127,7 @@ public final class HtmlReport {
             run.lanes().forEach(lane -> lane.marks().forEach(mark -> marks.add(mark.kind())));
             probes |= !run.probes().isEmpty();
         }
+        boolean early = report.runs().stream().anyMatch(this::endsEarly);
         if (kinds.isEmpty() && marks.isEmpty() && !probes) {
             return;
         }
@@ -159,6 +160,9 @@ public final class HtmlReport {
                     .append(gaps ? "<li><span class=\"sw gap\"></span>probe: no request started</li>\n" : "")
                     .append("<li><span class=\"line p50\"></span>latency p50</li>\n")
                     .append("<li><span class=\"line p99\"></span>latency p99</li>\n");
+        }
+        if (early) {
+            html.append("<li><span class=\"line stop\"></span>end of a run shorter than the scale</li>\n");
         }
         html.append("</ul></section>\n");
     }
@@ -206,15 +210,22 @@ public final class HtmlReport {
     // ---- the picture ----
 
     private void chart(Timeline run) {
-        String description = "Timeline of " + lede(run) + " The tables below give every figure and event.";
-        html.append("<figure class=\"chart\" role=\"img\" aria-label=\"").append(esc(description))
+        StringBuilder description = new StringBuilder("Timeline of ").append(lede(run));
+        for (ProbeSeries probe : run.probes()) {
+            if (probe.requests() >= 0) {
+                description.append(' ').append(probe.failures()).append(" of ").append(probe.requests())
+                        .append(" requests to ").append(probe.url()).append(" failed.");
+            }
+        }
+        run.notes().forEach(note -> description.append(' ').append(note));
+        description.append(" The tables below give every figure and event.");
+        html.append("<figure class=\"chart\" role=\"img\" aria-label=\"").append(esc(description.toString()))
                 .append("\">\n<div class=\"plot\">\n<div class=\"grid\">");
         List<Long> ticks = ticks();
         for (long tick : ticks) {
             html.append("<i style=\"left:").append(pct(tick)).append("%\"></i>");
         }
-        double runEnd = percent(run.duration().toMillis());
-        if (runEnd < 99.5) {
+        if (endsEarly(run)) {
             html.append("<i class=\"stop\" style=\"left:").append(pct(run.duration().toMillis())).append("%\"></i>");
         }
         html.append("</div>\n");
@@ -237,6 +248,11 @@ public final class HtmlReport {
         }
         axis(ticks, "bottom");
         html.append("</div>\n</figure>\n");
+    }
+
+    /** A run shorter than the page's scale ends before the right edge: a dotted line says where. */
+    private boolean endsEarly(Timeline run) {
+        return percent(run.duration().toMillis()) < 99.5;
     }
 
     private void axis(List<Long> ticks, String where) {
@@ -614,7 +630,7 @@ public final class HtmlReport {
             .legend li{display:flex;align-items:center;gap:.4rem}
             .sw{display:inline-block;width:26px;height:13px;border:1px solid #57606a;border-radius:2px}
             .sym{font-weight:700}.line{display:inline-block;width:26px;border-top:2px solid #24292f}
-            .line.p99{border-top:2px dashed #b42318}
+            .line.p99{border-top:2px dashed #b42318}.line.stop{width:0;height:14px;border-top:0;border-left:2px dotted #8c959f}
             .lede{margin:.2em 0 .8em;color:var(--muted)}
             figure.chart{margin:0}
             .plot{position:relative;border:1px solid var(--line);border-radius:6px;padding:4px 10px}

@@ -170,12 +170,12 @@ final class TimelineBuilder {
         int wave = 0;
         for (JsonNode members : together ? event.path("waves") : Stream.<JsonNode>empty().toList()) {
             wave++;
-            List<String> names2 = new ArrayList<>();
+            List<String> inWave = new ArrayList<>();
             for (JsonNode member : members) {
-                names2.add(member.asText());
+                inWave.add(member.asText());
                 service(member.asText()).wave = wave;
             }
-            waves.add(names2);
+            waves.add(inWave);
         }
         rows.add(new EventRow(at, "", "plan", (dryRun ? "dry run: " : "") + names.size() + " services: "
                                                + String.join(", ", names)

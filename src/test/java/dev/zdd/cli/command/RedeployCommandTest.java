@@ -364,7 +364,7 @@ class RedeployCommandTest {
                 .isEqualTo("zdd: unknown command 'servics'; did you mean services?");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.errLines()).first().isEqualTo(
-                "zdd: unknown command 'xyz': the commands are redeploy, services, sandbox, demo and completion");
+                "zdd: unknown command 'xyz': the commands are redeploy, services, sandbox, demo, report and completion");
         assertThat(zdd.platform.redeployed()).isEmpty();
     }
 
