@@ -58,9 +58,11 @@ class ReportInBrowserIT {
     void aSuccessfulRunsReportShowsEveryServiceAndEveryFigureOfItsSummary() throws Exception {
         try (Sandbox sandbox = sandbox().build().start()) {
             Path page = folder.resolve("success.html");
+            // The sandbox's balancer may still send a request or two to a container that has just stopped, before
+            // its checks notice (more so on a loaded machine): a small budget keeps this a successful run.
             Run run = zdd(sandbox, "redeploy", "--output", "json", "--report", page.toString(), "--probe",
-                    sandbox.lbUrl().toString(), "--drain-delay", DRAIN, "--poll-interval", "250ms",
-                    "web-1", "web-2", "web-3");
+                    sandbox.lbUrl().toString(), "--probe-budget", "10", "--drain-delay", DRAIN, "--poll-interval",
+                    "250ms", "web-1", "web-2", "web-3");
 
             assertThat(run.exitCode).as(run.toString()).isZero();
             JsonNode summary = run.summary();
