@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/test}, copied into a checkout whose Maven wrapper, swarm-up and swarm-down only record what they are
- * asked, with a fake {@code docker} (running or not) and a fake {@code apt-get} first on the PATH: it starts what is
- * not running, hands Maven its arguments and the services' variables, stops what it started whatever happens, and
- * leaves alone what was already running. Starting needs root (the real script refuses without it), so the cases
- * that start something run only as root, as CI does.
+ * {@code bin/test}, copied into a checkout whose Maven wrapper, swarm-up, swarm-down, cluster-up, cluster-down,
+ * registry-up and registry-down only record what they are asked, with a fake {@code docker} (running or not) and a fake {@code apt-get} first on the
+ * PATH: it starts what is not running, hands Maven its arguments and the services' variables, stops what it started
+ * whatever happens, and leaves alone what was already running. Starting needs root (the real script refuses without
+ * it), so the cases that start something run only as root, as CI does.
  */
 class TestScriptTest {
 
@@ -47,6 +47,9 @@ class TestScriptTest {
                                                  + "[ -z \"${FAKE_START_FAILS:-}\" ] || exit 1\n"
                                                  + "echo 'export FAKE_STARTED=yes'");
         script(checkout.resolve(".ci/swarm-down"), "echo swarm-down >> '" + calls + "'");
+        script(checkout.resolve(".ci/cluster-up"), "echo cluster-up >> '" + calls + "'\n"
+                                                   + "echo 'export FAKE_CLUSTER=yes'");
+        script(checkout.resolve(".ci/cluster-down"), "echo cluster-down >> '" + calls + "'");
         script(checkout.resolve(".ci/registry-up"), "echo registry-up >> '" + calls + "'\n"
                                                     + "echo 'export FAKE_REGISTRY=yes'");
         script(checkout.resolve(".ci/registry-down"), "echo registry-down >> '" + calls + "'");
@@ -61,9 +64,9 @@ class TestScriptTest {
         Run run = run(Map.of("FAKE_MAVEN_EXIT", "3"), "-o", "-Dit.test=SomeIT");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
-        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "registry-up",
+        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "cluster-up", "registry-up",
                 "mvnw -B verify -o -Dit.test=SomeIT FAKE_STARTED=yes FAKE_REGISTRY=yes", "registry-down",
-                "swarm-down");
+                "cluster-down", "swarm-down");
     }
 
     @Test
@@ -73,7 +76,7 @@ class TestScriptTest {
         Run run = run(Map.of("FAKE_DOCKER_EXIT", "0"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "registry-up",
+        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "cluster-up", "registry-up",
                 "mvnw -B verify FAKE_STARTED=yes FAKE_REGISTRY=yes", "registry-down");
     }
 

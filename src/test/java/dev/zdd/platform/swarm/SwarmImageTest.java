@@ -62,7 +62,7 @@ class SwarmImageTest {
     private final Service web1 = new Service("svc1", "web-1", null, ServiceState.RUNNING, 1, 1);
 
     private SwarmPlatform platform() {
-        SwarmConfig config = new SwarmConfig(URI.create("tcp://127.0.0.1:" + engine.getPort()), false, null, false,
+        SwarmConfig config = new SwarmConfig(List.of(URI.create("tcp://127.0.0.1:" + engine.getPort())), false, null, false,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), false);
         return new SwarmPlatform(config, new RegistryCredentials(dockerConfig, List.of(), Duration.ofSeconds(5),
                 secrets::add));
