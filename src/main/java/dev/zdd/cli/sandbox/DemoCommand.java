@@ -154,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
             // Back and ready, and then as long again for the balancer to take it back: zdd's drain delay.
             Duration drain = timings.warmup.plus(check.interval().multipliedBy(check.rise() + 2L));
             String v2 = sandbox.push(IMAGE);
-            err.println("[demo] pushed a new " + IMAGE + " to the sandbox's registry (" + v2.substring(
+            err.println("[demo] pushed v2 of " + IMAGE + " to the sandbox's registry (" + v2.substring(
                     v2.indexOf('@') + 1) + "): zdd redeploy ships it, a redeploy pulls the tag's newest");
             err.println("[demo] zdd: redeploy " + String.join(" ", SERVICES) + " --drain-delay "
                         + Durations.setting(drain));
@@ -176,7 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return exitCode;
             }
             boolean shipped = sandbox.containerImages().values().stream().allMatch(v2::equals);
-            out.println("zdd redeploy shipped " + v2 + ": " + (shipped ? "every container serves it."
+            out.println("zdd redeploy shipped v2, " + v2 + ": " + (shipped ? "every container serves it."
                     : "not every container serves it: " + sandbox.containerImages()));
             out.println(zdd.probe().failures() == 0
                     ? "zdd redeploy: no failed request."

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code --image} against the sandbox, zdd's engine over its Tutum adapter: each service's image is PATCHed just
@@ -41,9 +43,13 @@ class ImagesOverSandboxTest {
     void start() throws Exception {
         sandbox = Sandbox.builder().services(List.of("web-1=shop/web:1.0", "web-2=shop/web:1.0"))
                 .bootTime(Duration.ofMillis(200)).warmup(Duration.ZERO).build().start();
+    }
+
+    /** zdd's adapter in one of the two dialects the sandbox speaks. */
+    private void client(TutumConfig.Flavor flavor) {
         String basic = "Basic " + Base64.getEncoder().encodeToString((sandbox.user() + ":" + sandbox.apiKey())
                 .getBytes(StandardCharsets.UTF_8));
-        zdd = new TutumPlatform(new TutumConfig(TutumConfig.Flavor.TUTUM, sandbox.apiUrl(), null, basic, false)
+        zdd = new TutumPlatform(new TutumConfig(flavor, sandbox.apiUrl(), null, basic, false)
                 .withStreamUrl(sandbox.streamUrl()), Clock.systemUTC(), Sleeper.SYSTEM, new Random(1));
     }
 
@@ -58,8 +64,10 @@ class ImagesOverSandboxTest {
                         .withTimeout(Duration.ofSeconds(20)), new RolloutListener() { }, new Cancellation());
     }
 
-    @Test
-    void patchesEachServicesImage_justBeforeItsOwnRedeploy_afterTheOneBeforeIsBack() {
+    @ParameterizedTest
+    @EnumSource(TutumConfig.Flavor.class)
+    void patchesEachServicesImage_justBeforeItsOwnRedeploy_afterTheOneBeforeIsBack(TutumConfig.Flavor flavor) {
+        client(flavor);
         String v2 = sandbox.push("shop/web:2.0");
 
         RolloutReport report = run(RolloutSettings.defaults().withImages(new ImageRequest("shop/web:2.0", true)));
@@ -79,6 +87,7 @@ class ImagesOverSandboxTest {
 
     @Test
     void withoutAnImage_aRedeployPullsTheTagsNewestPush_andPatchesNothing() {
+        client(TutumConfig.Flavor.TUTUM);
         String v2 = sandbox.push("shop/web:1.0");
 
         RolloutReport report = run(RolloutSettings.defaults());
