@@ -48,7 +48,8 @@ public final class Problems {
         if (failure instanceof ImageRefusedException images) {
             return List.of("preflight refused, nothing was redeployed: " + images.getMessage()
                            + "; check the image reference, and the registry credentials (docker login, or"
-                           + " DOCKER_CONFIG)");
+                           + " DOCKER_CONFIG); on Swarm, --no-resolve-image redeploys what the spec pins without"
+                           + " asking a registry");
         }
         if (failure instanceof PreflightException preflight) {
             return List.of("preflight refused, nothing was redeployed: " + preflight.getMessage()

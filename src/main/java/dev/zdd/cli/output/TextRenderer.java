@@ -167,7 +167,9 @@ public final class TextRenderer implements Renderer {
             if (service.reason() != null) {
                 line.append("  ").append(service.reason());
             }
-            if (service.image() != null && service.outcome() != ServiceOutcome.NOT_STARTED) {
+            // Only a change is news: a service redeployed on the image it had says nothing more.
+            if (service.image() != null && !service.image().equals(service.imageBefore())
+                && service.outcome() != ServiceOutcome.NOT_STARTED) {
                 line.append("  image ").append(service.image());
             }
             out.println(line.toString().stripTrailing());

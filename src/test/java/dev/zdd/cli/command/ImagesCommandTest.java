@@ -93,7 +93,8 @@ class ImagesCommandTest {
         assertThat(text.errLines()).contains("zdd: preflight refused, nothing was redeployed: web-1: image"
                 + " reg/web:v3: manifest unknown: manifest unknown; web-2: image reg/web:v3: manifest unknown:"
                 + " manifest unknown; check the image reference, and the registry credentials (docker login, or"
-                + " DOCKER_CONFIG)");
+                + " DOCKER_CONFIG); on Swarm, --no-resolve-image redeploys what the spec pins without asking a"
+                + " registry");
         assertThat(zdd.platform.redeployed()).isEmpty();
 
         Fixture.Result json = zdd.run("redeploy", "--output", "json", "--image", "reg/web:v3", "web-1");
