@@ -2,6 +2,7 @@ package dev.zdd.lb;
 
 import dev.zdd.rollout.LoadBalancer;
 import dev.zdd.rollout.LoadBalancerException;
+import dev.zdd.time.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -105,7 +106,7 @@ public final class HaproxySocket implements LoadBalancer {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new LoadBalancerException(describe() + ": no answer to '" + command + "' within "
-                                                + timeout.toSeconds() + "s");
+                                                + Durations.setting(timeout));
             }
             int ready = selector.select(Math.max(1, left / 1_000_000));
             if (Thread.currentThread().isInterrupted()) {
