@@ -3,6 +3,8 @@ package dev.zdd.cli.common;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Service;
 import dev.zdd.rollout.DuplicateTargetException;
+import dev.zdd.rollout.LbPreflightException;
+import dev.zdd.rollout.LoadBalancerException;
 import dev.zdd.rollout.PreflightException;
 import dev.zdd.rollout.ResolutionException;
 import dev.zdd.rollout.UnsupportedStepException;
@@ -42,6 +44,12 @@ public final class Problems {
         }
         if (failure instanceof DuplicateTargetException) {
             return List.of(failure.getMessage() + "; name each service once");
+        }
+        if (failure instanceof LbPreflightException preflight) {
+            return List.of("preflight refused, nothing was redeployed: " + preflight.getMessage());
+        }
+        if (failure instanceof LoadBalancerException) {
+            return List.of("the load balancer failed: " + failure.getMessage());
         }
         if (failure instanceof PreflightException preflight) {
             return List.of("preflight refused, nothing was redeployed: " + preflight.getMessage()

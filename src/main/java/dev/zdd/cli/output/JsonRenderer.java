@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zdd.platform.Container;
 import dev.zdd.probe.ProbeReport;
+import dev.zdd.rollout.LbRestoration;
+import dev.zdd.rollout.LoadBalancer;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.Plan;
 import dev.zdd.rollout.RolloutSettings;
@@ -41,8 +43,18 @@ public final class JsonRenderer implements Renderer {
         ObjectNode plan = event("plan");
         ArrayNode services = plan.putArray("services");
         for (Target target : planned.targets()) {
-            services.addObject().put("name", target.label()).put("uuid", target.id())
+            ObjectNode service = services.addObject().put("name", target.label()).put("uuid", target.id())
                     .put("state", target.service().stateLabel());
+            List<Plan.LbEntry> servers = planned.lbServers(target);
+            if (!servers.isEmpty()) {
+                ArrayNode lb = service.putArray("lb");
+                for (Plan.LbEntry entry : servers) {
+                    LoadBalancer.Server server = entry.server();
+                    lb.addObject().put("lb", entry.lb()).put("backend", server.backend()).put("server", server.name())
+                            .put("address", server.address()).put("status", server.status())
+                            .put("sessions", server.sessions());
+                }
+            }
         }
         ArrayNode waves = plan.putArray("waves");
         for (List<Target> wave : planned.waves()) {
@@ -77,6 +89,31 @@ public final class JsonRenderer implements Renderer {
     }
 
     @Override
+    public void lbDraining(Target target, Container container, List<String> servers) {
+        ObjectNode event = withContainer(event("lb-drain").put("service", target.label()), container);
+        ArrayNode names = event.putArray("servers");
+        servers.forEach(names::add);
+        emit(event);
+    }
+
+    @Override
+    public void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
+                          int sessionsLeft) {
+        ObjectNode event = withContainer(event("lb-drained").put("service", target.label()), container)
+                .put("seconds", Durations.seconds(took)).put("sessions", sessions);
+        if (timedOut) {
+            event.put("timedOut", true).put("sessionsLeft", sessionsLeft);
+        }
+        emit(event);
+    }
+
+    @Override
+    public void lbUp(Target target, Container container, Duration took) {
+        emit(withContainer(event("lb-up").put("service", target.label()), container)
+                .put("seconds", Durations.seconds(took)));
+    }
+
+    @Override
     public void failed(Target target, String reason) {
         emit(event("failed").put("service", target.label()).put("reason", reason));
     }
@@ -97,6 +134,16 @@ public final class JsonRenderer implements Renderer {
             probeLines.addObject().put("url", probe.url().toString()).put("requests", probe.requests())
                     .put("failures", probe.failures()).put("longestOutageMs", probe.longestOutageMs())
                     .put("latencyP50Ms", probe.latencyP50Ms()).put("latencyP99Ms", probe.latencyP99Ms());
+        }
+        if (!report.lbRestored().isEmpty()) {
+            ArrayNode restored = summary.putArray("lbRestored");
+            for (LbRestoration server : report.lbRestored()) {
+                ObjectNode line = restored.addObject().put("server", server.server()).put("lb", server.lb())
+                        .put("restored", server.restored());
+                if (!server.restored()) {
+                    line.put("error", server.failure());
+                }
+            }
         }
         if (!verdict.problems().isEmpty()) {
             summary.put("error", String.join("; ", verdict.problems()));

@@ -3,6 +3,8 @@ package dev.zdd.cli.output;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.Service;
 import dev.zdd.probe.ProbeReport;
+import dev.zdd.rollout.LbRestoration;
+import dev.zdd.rollout.LoadBalancer;
 import dev.zdd.rollout.RolloutListener;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.Plan;
@@ -84,6 +86,15 @@ public final class TextRenderer implements Renderer {
                 Service service = target.service();
                 to.printf("%s%d. %-" + width + "s  %s  %s %d/%d%n", indent, ++n, target.label(), service.id(),
                         service.stateLabel(), service.running(), service.target());
+                boolean severalLbs = plan.lbServers().values().stream().flatMap(List::stream)
+                        .map(Plan.LbEntry::lb).distinct().count() > 1;
+                for (Plan.LbEntry entry : plan.lbServers(target)) {
+                    LoadBalancer.Server server = entry.server();
+                    to.println(indent + "   lb: " + server.id()
+                               + (server.address() == null ? "" : " at " + server.address()) + ": " + server.status()
+                               + ", " + server.sessions() + (server.sessions() == 1 ? " session" : " sessions")
+                               + (severalLbs ? " (" + entry.lb() + ")" : ""));
+                }
             }
         }
         to.flush();
@@ -114,6 +125,28 @@ public final class TextRenderer implements Renderer {
     public void draining(Target target, Duration delay) {
         if (!verbosity.quiet()) {
             progress.draining(target, delay);
+        }
+    }
+
+    @Override
+    public void lbDraining(Target target, Container container, List<String> servers) {
+        if (!verbosity.quiet()) {
+            progress.lbDraining(target, container, servers);
+        }
+    }
+
+    @Override
+    public void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
+                          int sessionsLeft) {
+        if (!verbosity.quiet()) {
+            progress.lbDrained(target, container, took, sessions, timedOut, sessionsLeft);
+        }
+    }
+
+    @Override
+    public void lbUp(Target target, Container container, Duration took) {
+        if (!verbosity.quiet()) {
+            progress.lbUp(target, container, took);
         }
     }
 
@@ -154,6 +187,12 @@ public final class TextRenderer implements Renderer {
                         + " failed, longest outage " + probe.longestOutageMs() + " ms"
                         + (probe.latencyP50Ms() < 0 ? "" : ", latency p50 " + probe.latencyP50Ms() + " ms, p99 "
                                                            + probe.latencyP99Ms() + " ms"));
+        }
+        for (LbRestoration server : report.lbRestored()) {
+            out.println(server.restored()
+                    ? "lb: " + server.server() + " set ready again in " + server.lb() + " (the run ended while it was drained)"
+                    : "lb: " + server.server() + " is still drained in " + server.lb() + ": " + server.failure()
+                      + "; set it ready by hand");
         }
         long redeployed = services.stream().filter(s -> s.outcome() == ServiceOutcome.REDEPLOYED).count();
         out.println(verdict.outcome() + ": " + (dryRun
