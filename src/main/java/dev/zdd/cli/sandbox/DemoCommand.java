@@ -5,6 +5,7 @@ import dev.zdd.cli.common.ExitCodes;
 import dev.zdd.cli.wiring.Connection;
 import dev.zdd.cli.wiring.Environment;
 import dev.zdd.cli.wiring.Interrupts;
+import dev.zdd.lb.HaproxyStatsPage;
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Container;
@@ -15,13 +16,14 @@ import dev.zdd.probe.AvailabilityProber;
 import dev.zdd.probe.ProbeReport;
 import dev.zdd.probe.ProbeSettings;
 import dev.zdd.rollout.Cancellation;
+import dev.zdd.rollout.LoadBalancer;
+import dev.zdd.rollout.LoadBalancing;
 import dev.zdd.rollout.Rollout;
 import dev.zdd.rollout.RolloutListener;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.Target;
-import dev.zdd.sandbox.HealthCheck;
 import dev.zdd.sandbox.Sandbox;
 import dev.zdd.time.Durations;
 import java.io.IOException;
@@ -44,11 +46,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code zdd demo}: shows, on the in-process sandbox, what a naive redeploy costs and what {@code zdd redeploy}
  * saves. Steady load goes through the sandbox's load balancer while both services are redeployed at once, then
- * again while zdd rolls them one after another; both outcomes are printed side by side.
+ * again while zdd rolls them one after another, paced by that load balancer ({@code --lb} on its stats page: each
+ * service drained before its redeploy, the next one only once it is UP again); both outcomes are printed side by
+ * side.
  */
 @Command(name = "demo", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Starts the sandbox in-process, puts load through its load balancer, redeploys its services"
-                       + " naively (all at once) and then with zdd redeploy, and prints both outcomes side by side:"
+                       + " naively (all at once) and then with zdd redeploy --lb (paced by the load balancer's stats"
+                       + " page), and prints both outcomes side by side:"
                        + " requests, failed requests, longest outage, total time. Exits 0 when the zdd run had no"
                        + " failed request."})
 public final class DemoCommand implements Callable<Integer> {
@@ -87,7 +92,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        HealthCheck check = timings.healthCheck();
         Cancellation cancellation = new Cancellation();
         Thread demo = Thread.currentThread();
         try (Sandbox sandbox = timings.applyTo(Sandbox.builder()).services(SERVICES).clock(env.clock())
@@ -105,13 +109,15 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("[demo] naive: redeploying " + String.join(" and ", SERVICES) + " at once");
             Outcome naive = measure(sandbox, () -> redeployAllAtOnce(platform));
 
-            // Back and ready, and then as long again for the balancer to take it back: zdd's drain delay.
-            Duration drain = timings.warmup.plus(check.interval().multipliedBy(check.rise() + 2L));
-            err.println("[demo] zdd: redeploy " + String.join(" ", SERVICES) + " --drain-delay "
-                        + Durations.setting(drain));
+            // No guessed drain delay: the load balancer says when a service is out of rotation, and back in it.
+            LoadBalancer balancer = new HaproxyStatsPage(sandbox.lbStatsUrl(), sandbox.user() + ":"
+                                                                                + sandbox.apiKey());
+            err.println("[demo] zdd: redeploy --lb " + sandbox.lbStatsUrl() + " " + String.join(" ", SERVICES));
             RolloutReport[] rollout = new RolloutReport[1];
             Outcome zdd = measure(sandbox, () -> rollout[0] = new Rollout(platform, env.clock(), env.sleeper())
-                    .run(SERVICES, settings(drain), new Progress(err), cancellation));
+                    .withLoadBalancing(new LoadBalancing(List.of(balancer), List.of(),
+                            LoadBalancing.DEFAULT_DRAIN_TIMEOUT))
+                    .run(SERVICES, settings(), new Progress(err), cancellation));
 
             printTable(out, naive, zdd);
             if (rollout[0].outcome() != RunOutcome.SUCCESS) {
@@ -171,8 +177,8 @@ public final class DemoCommand implements Callable<Integer> {
                 "both services Running again");
     }
 
-    private RolloutSettings settings(Duration drain) {
-        return RolloutSettings.defaults().withDrainDelay(drain).withPollInterval(Duration.ofMillis(250))
+    private RolloutSettings settings() {
+        return RolloutSettings.defaults().withDrainDelay(Duration.ZERO).withPollInterval(Duration.ofMillis(250))
                 .withTimeout(PHASE_TIMEOUT);
     }
 
@@ -194,7 +200,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static void printTable(PrintWriter out, Outcome naive, Outcome zdd) {
         String row = "%-20s %16s %16s%n";
-        out.printf(row, "", "naive redeploy", "zdd redeploy");
+        out.printf(row, "", "naive redeploy", "zdd redeploy --lb");
         out.printf(row, "requests", naive.probe().requests(), zdd.probe().requests());
         out.printf(row, "failed requests", naive.probe().failures(), zdd.probe().failures());
         out.printf(row, "longest outage", naive.probe().longestOutageMs() + " ms", zdd.probe().longestOutageMs() + " ms");
@@ -221,6 +227,19 @@ public final class DemoCommand implements Callable<Integer> {
         @Override
         public void draining(Target target, Duration delay) {
             err.println("[zdd] " + target.label() + " draining " + Durations.setting(delay));
+        }
+
+        @Override
+        public void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
+                              int sessionsLeft) {
+            err.println("[zdd] " + target.label() + " drained in the load balancer after " + Durations.measured(took)
+                        + (timedOut ? ", " + sessionsLeft + " sessions still open" : ""));
+        }
+
+        @Override
+        public void lbUp(Target target, Container container, Duration took) {
+            err.println("[zdd] " + target.label() + " UP in the load balancer " + Durations.measured(took)
+                        + " after it was set ready");
         }
 
         @Override

@@ -65,6 +65,11 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Make the first redeploy of these services hang: the action stays In progress; repeatable.")
     List<String> hanging = new ArrayList<>();
 
+    @Option(names = "--abrupt-stop",
+            description = "Kill a redeployed container rather than stop it: requests under way on it are cut, as with"
+                          + " an application that ignores SIGTERM (by default they finish).")
+    boolean abruptStop;
+
     @Option(names = "--user", paramLabel = "NAME", defaultValue = "sandbox",
             description = "The account name the API accepts (default ${DEFAULT-VALUE}).")
     String user;
@@ -93,6 +98,10 @@ public final class SandboxCommand implements Callable<Integer> {
             sandbox.containerPorts().forEach((name, containerPort) ->
                     out.println("# container " + name + ": http://127.0.0.1:" + containerPort + "/"));
             out.println("# then: zdd services; zdd redeploy " + String.join(" ", services));
+            out.println("# the load balancer's stats page (HAProxy's CSV and stats admin) takes the API's credentials:");
+            out.println("export ZDD_LB_AUTH=" + sandbox.user() + ":" + sandbox.apiKey());
+            out.println("# and paces a rollout: zdd redeploy --lb '" + sandbox.lbStatsUrl() + "' "
+                        + String.join(" ", services));
             out.flush();
             err.println("[sandbox] running; Ctrl-C stops it");
             CountDownLatch stop = new CountDownLatch(1);
@@ -118,7 +127,8 @@ public final class SandboxCommand implements Callable<Integer> {
                     .clock(env.clock())
                     .sleeper(env.sleeper())
                     .failing(failing)
-                    .hanging(hanging);
+                    .hanging(hanging)
+                    .abruptStop(abruptStop);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

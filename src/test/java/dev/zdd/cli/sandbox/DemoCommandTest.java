@@ -51,7 +51,8 @@ class DemoCommandTest {
         assertThat(row(out.toString(), "longest outage")[1]).isEqualTo("0");
         assertThat(Long.parseLong(row(out.toString(), "requests")[1])).isPositive();
         assertThat(out.toString()).contains("zdd redeploy: no failed request.");
-        assertThat(err.toString()).contains("[zdd] web-1 back after", "[zdd] web-1 draining");
+        assertThat(err.toString()).contains("[zdd] web-1 drained in the load balancer after", "[zdd] web-1 back after",
+                "[zdd] web-1 UP in the load balancer");
         assertThat(opened).singleElement().satisfies(connection -> {
             assertThat(connection.platform()).isEqualTo(PlatformName.TUTUM);
             assertThat(connection.apiUrl().getHost()).isEqualTo("127.0.0.1");
