@@ -143,10 +143,13 @@ public final class JsonRenderer implements Renderer {
     @Override
     public void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
                           int sessionsLeft) {
+        // sessions: those still open when zdd went on (0 unless the drain timed out); sessionsAtStart: those the
+        // drain waited for.
         ObjectNode event = withContainer(event("lb-drained").put("service", target.label()), container)
-                .put("seconds", Durations.seconds(took)).put("sessions", sessions);
+                .put("seconds", Durations.seconds(took)).put("sessions", sessionsLeft)
+                .put("sessionsAtStart", sessions);
         if (timedOut) {
-            event.put("timedOut", true).put("sessionsLeft", sessionsLeft);
+            event.put("timedOut", true);
         }
         emit(event);
     }

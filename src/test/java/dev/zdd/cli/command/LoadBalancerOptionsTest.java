@@ -81,6 +81,7 @@ class LoadBalancerOptionsTest {
         JsonNode drained = events.get(2);
         assertThat(drained.get("seconds").asDouble()).isZero();
         assertThat(drained.get("sessions").asInt()).isZero();
+        assertThat(drained.get("sessionsAtStart").asInt()).isZero();
         assertThat(drained.has("timedOut")).isFalse();
         assertThat(events.get(7).get("seconds").asDouble()).as("lb-up: a look at once, UP at the next").isEqualTo(0.25);
         JsonNode planned = events.get(0).get("services").get(0).get("lb").get(0);
@@ -89,6 +90,27 @@ class LoadBalancerOptionsTest {
         assertThat(planned.get("address").asText()).isEqualTo("127.0.0.1:10000");
         assertThat(planned.get("status").asText()).isEqualTo("UP");
         assertThat(events.get(events.size() - 1).has("lbRestored")).isFalse();
+    }
+
+    @Test
+    void aDrainThatTimesOutGoesOn_andItsEventSaysSoWithTheSessionsStillOpen() throws IOException {
+        haproxy.server("app/web-1-1").sessions = 3;
+        haproxy.server("app/web-1-1").holdSessions = true;
+
+        Fixture.Result json = zdd.run("redeploy", "--output", "json", "--lb", socket, "--lb-drain-timeout", "2s",
+                "web-1");
+        haproxy.server("app/web-1-1").sessions = 3;
+        Fixture.Result text = zdd.run("redeploy", "--lb", socket, "--lb-drain-timeout", "2s", "web-1");
+
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode drained = events(json).stream().filter(e -> e.get("event").asText().equals("lb-drained"))
+                .findFirst().orElseThrow();
+        assertThat(drained.get("seconds").asDouble()).isEqualTo(2.0);
+        assertThat(drained.get("sessions").asInt()).isEqualTo(3);
+        assertThat(drained.get("sessionsAtStart").asInt()).isEqualTo(3);
+        assertThat(drained.get("timedOut").asBoolean()).isTrue();
+        assertThat(text.err()).contains("[web-1] Drain timed out after 2.0s (--lb-drain-timeout) with 3 of 3"
+                                        + " sessions still open: going on");
     }
 
     @Test
