@@ -56,8 +56,13 @@ final class ContainerServer implements Closeable {
     private ServerSocket listener;
     private Thread acceptor;
     private volatile Identity identity;
-    /** Connections accepted and not yet answered, which a kill cuts. Guarded by {@link #inFlightLock}. */
+    /** Connections accepted and not yet answered, which a kill resets. Guarded by {@link #inFlightLock}. */
     private final Set<Socket> open = new HashSet<>();
+    /**
+     * Of those, the ones whose request the application has read and works on: what a kill cuts. A connection
+     * whose request was not read yet is reset too, but counts as refused rather than cut (a proxy tries it again).
+     */
+    private final Set<Socket> working = new HashSet<>();
     private volatile Consumer<String> killed;
     private final AtomicLong cut = new AtomicLong();
 
@@ -143,12 +148,15 @@ final class ContainerServer implements Closeable {
         awaitIdle(grace);
     }
 
-    /** Resets every connection whose request is under way, as a killed process's connections are. */
+    /** Resets every connection not yet answered, as a killed process's are; returns the requests cut. */
     private int cutInFlight() {
         List<Socket> victims;
+        int cutNow;
         synchronized (inFlightLock) {
             victims = List.copyOf(open);
+            cutNow = working.size();
             open.clear();
+            working.clear();
         }
         for (Socket socket : victims) {
             try {
@@ -158,8 +166,8 @@ final class ContainerServer implements Closeable {
             }
             closeQuietly(socket);
         }
-        cut.addAndGet(victims.size());
-        return victims.size();
+        cut.addAndGet(cutNow);
+        return cutNow;
     }
 
     @Override
@@ -204,6 +212,7 @@ final class ContainerServer implements Closeable {
                 } finally {
                     synchronized (inFlightLock) {
                         open.remove(connection);
+                        working.remove(connection);
                         inFlight--;
                         inFlightLock.notifyAll();
                     }
@@ -218,6 +227,12 @@ final class ContainerServer implements Closeable {
             String requestLine = readHead(connection.getInputStream());
             if (requestLine == null) {
                 return;
+            }
+            synchronized (inFlightLock) {
+                if (!open.contains(connection)) {
+                    return; // killed before it read the request
+                }
+                working.add(connection);
             }
             boolean head = requestLine.startsWith("HEAD ");
             Duration work = delay(requestLine);
