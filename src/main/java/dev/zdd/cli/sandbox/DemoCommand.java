@@ -307,7 +307,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, Outcome naive, Outcome zdd) {
-        String row = "%-20s %16s %16s%n";
+        String row = "%-20s %16s %18s%n";
         out.printf(row, "", "naive redeploy", "zdd redeploy --lb");
         out.printf(row, "requests", naive.probe().requests(), zdd.probe().requests());
         out.printf(row, "failed requests", naive.probe().failures(), zdd.probe().failures());
