@@ -67,6 +67,9 @@ final class LbDrain implements Phase {
                 return Progress.done();
             }
         } catch (LoadBalancerException e) {
+            if (context.cancellation.isRequested()) {
+                return Progress.end(StepEnd.interrupted(step.took())); // the stop request broke the look off
+            }
             if (++failures >= MAX_FAILURES) {
                 return Progress.end(step.fail("not redeployed: the load balancer failed while draining: "
                                               + e.getMessage()));

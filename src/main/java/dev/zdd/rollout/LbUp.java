@@ -56,6 +56,9 @@ final class LbUp implements Phase {
                 return Progress.done();
             }
         } catch (LoadBalancerException e) {
+            if (context.cancellation.isRequested()) {
+                return Progress.end(StepEnd.interrupted(step.took())); // the stop request broke the look off
+            }
             if (++failures >= LbDrain.MAX_FAILURES) {
                 return Progress.end(step.fail("the load balancer failed while zdd waited for UP: "
                                               + e.getMessage()));
