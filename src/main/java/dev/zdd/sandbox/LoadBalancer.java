@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A small HTTP reverse proxy in front of every container, in the manner of the {@code tutum/haproxy} image: its
@@ -108,7 +109,7 @@ final class LoadBalancer implements Closeable {
     }
 
     /** Runs {@code action} on the members under the balancer's lock, as the stats page reads or orders them. */
-    synchronized <T> T withMembers(java.util.function.Function<List<Member>, T> action) {
+    synchronized <T> T withMembers(Function<List<Member>, T> action) {
         return action.apply(members);
     }
 
