@@ -93,6 +93,13 @@ final class ContainerServer implements Closeable {
         return cut.get();
     }
 
+    /** Requests read and being worked on: what a kill now would cut. */
+    int working() {
+        synchronized (inFlightLock) {
+            return working.size();
+        }
+    }
+
     /** Connections accepted and not yet answered. */
     int inFlight() {
         synchronized (inFlightLock) {

@@ -130,7 +130,7 @@ class LoadBalancerPacedIT {
             Zdd.Started zdd = Zdd.start(stage.api.zddEnvironment(), "--lb", stage.haproxy.socketUrl(),
                     "--poll-interval", "250ms", "web-1", "web-2");
             zdd.awaitOutput("\"event\":\"lb-drain\"", Duration.ofSeconds(30));
-            assertThat(stage.haproxy.status()).containsEntry("web-1-1", "DRAIN");
+            assertThat(stage.haproxy.status().get("web-1-1")).startsWith("DRAIN"); // or DRAIN 1/2: a late check
 
             zdd.terminate();
             Zdd.Run run = zdd.finish(Duration.ofSeconds(30));
@@ -138,7 +138,7 @@ class LoadBalancerPacedIT {
             slow.stop();
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(130);
-            assertThat(after).as("no server left drained").doesNotContainValue("DRAIN");
+            assertThat(after.values()).as("no server left drained: " + after).noneMatch(s -> s.startsWith("DRAIN"));
             assertThat(run.summary().path("lbRestored")).hasSize(2);
             assertThat(stage.api.actionsOn(stage.api.containers("web-1").get(0))).as("nothing redeployed").isEmpty();
         }

@@ -54,7 +54,7 @@ class ContainerKillTest {
         int port = server.port();
         Future<LoopbackHttp.Reply> slow = clients.submit(() -> LoopbackHttp.send(port, "GET", "/?delay=5000",
                 new byte[0], Duration.ofSeconds(10)));
-        for (int i = 0; i < 250 && server.inFlight() < 1; i++) {
+        for (int i = 0; i < 250 && server.working() < 1; i++) {
             ApiClient.pause();
         }
         long start = System.nanoTime();
