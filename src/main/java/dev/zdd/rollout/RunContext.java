@@ -32,9 +32,22 @@ final class RunContext {
     final Instant runDeadline;
     /** The platform's announcements while redeploying; none during preflight or a dry run. */
     Changes changes = Changes.NONE;
+    /** The load balancers that pace the run ({@code --lb}), or none. */
+    final LoadBalancing balancing;
+    /** The servers this run has drained and not yet set ready. */
+    final Steering steering = new Steering();
+    /** Each target's load balancer servers, once the preflight found them. */
+    LbAssignment lbAssignment = LbAssignment.NONE;
 
     RunContext(Platform platform, Clock clock, Sleeper sleeper, ReadinessCheck readinessCheck,
                RolloutSettings settings, RolloutListener listener, Cancellation cancellation) {
+        this(platform, clock, sleeper, readinessCheck, settings, listener, cancellation, LoadBalancing.NONE);
+    }
+
+    RunContext(Platform platform, Clock clock, Sleeper sleeper, ReadinessCheck readinessCheck,
+               RolloutSettings settings, RolloutListener listener, Cancellation cancellation,
+               LoadBalancing balancing) {
+        this.balancing = balancing;
         this.platform = platform;
         this.clock = clock;
         this.sleeper = sleeper;

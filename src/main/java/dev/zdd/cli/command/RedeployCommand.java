@@ -29,6 +29,7 @@ import dev.zdd.probe.ProbeSettings;
 import dev.zdd.report.EventLog;
 import dev.zdd.report.Report;
 import dev.zdd.rollout.Cancellation;
+import dev.zdd.rollout.LoadBalancing;
 import dev.zdd.rollout.Rollout;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RolloutSettings;
@@ -65,6 +66,7 @@ import picocli.CommandLine.Spec;
             "  zdd redeploy web-1,api-1,worker-1 web-2,api-2,worker-2",
             "  zdd redeploy --platform swarm --image registry.example.com/shop/web:2.1 web-1 web-2",
             "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
+            "  zdd redeploy --lb unix:///run/haproxy/admin.sock web-1 web-2",
             "  zdd redeploy --output json web-1 | jq -c 'select(.event == \"summary\")'"
         })
 public final class RedeployCommand implements Callable<Integer>, UsageErrorListener {
@@ -78,8 +80,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
                           + " the waves go one after another.")
     List<String> services;
 
-    @Option(names = "--drain-delay", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "After a service is back, wait this long before touching the next (default ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "After a service is back, wait this long before touching the next (default 10s; 0s with"
+                          + " --lb, where the load balancer says when a service is back in rotation).")
     Duration drainDelay;
 
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
@@ -172,6 +175,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     @Mixin
     PlatformOptions platformOptions;
 
+    @Mixin
+    LbOptions lbOptions;
+
     private final Environment env;
     private final Secrets secrets;
 
@@ -184,7 +190,16 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     public Integer call() {
         CommandLine command = spec.commandLine();
         diagnostics.apply(command);
-        RolloutSettings settings = settings();
+        LbOptions.Opened balancers = lbOptions.open(command, env, secrets, platformOptions.insecureHttp());
+        try {
+            return call(command, balancers.balancing());
+        } finally {
+            balancers.close();
+        }
+    }
+
+    private int call(CommandLine command, LoadBalancing balancing) {
+        RolloutSettings settings = settings(balancing.enabled());
         List<List<String>> waves = waves();
         List<URI> probes = probeUrls.stream().map(url -> httpUrl("--probe", url)).toList();
         requirePositive("--probe-interval", probeInterval);
@@ -217,7 +232,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
             prober.start();
         }
         try {
-            outcome = run(waves, settings, renderer, json, cancellation);
+            outcome = run(waves, settings, balancing, renderer, json, cancellation);
         } finally {
             seen = prober == null ? List.of() : prober.stop();
             signals.close();
@@ -271,8 +286,8 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         return new LogLines(command.getErr(), env.clock(), !env.terminal());
     }
 
-    private RolloutReport run(List<List<String>> waves, RolloutSettings settings, Renderer renderer,
-                              JsonRenderer json, Cancellation cancellation) {
+    private RolloutReport run(List<List<String>> waves, RolloutSettings settings, LoadBalancing balancing,
+                              Renderer renderer, JsonRenderer json, Cancellation cancellation) {
         try {
             Connection connection = platformOptions.resolve(spec.commandLine(), env, secrets);
             if (noResolveImage && connection.platform() != PlatformName.SWARM) {
@@ -286,6 +301,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
             // The readiness HTTP client is built only when a check is asked for: it costs start-up time.
             return new Rollout(platform, env.clock(), env.sleeper(),
                             settings.readiness().isNone() ? null : env.readinessCheck())
+                    .withLoadBalancing(balancing)
                     .runWaves(waves, settings, renderer, cancellation);
         } catch (ParameterException usage) {
             throw usage;
@@ -315,7 +331,8 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         return waves;
     }
 
-    private RolloutSettings settings() {
+    /** @param paced a load balancer says when a service is back in rotation, so the drain delay defaults to 0 */
+    private RolloutSettings settings(boolean paced) {
         requirePositive("--poll-interval", pollInterval);
         requirePositive("--timeout", timeout);
         if (deadline != null) {
@@ -330,7 +347,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         }
         RolloutSettings.Readiness readiness = new RolloutSettings.Readiness(readyPath,
                 readyUrls.stream().map(url -> httpUrl("--ready-url", url)).toList(), readySuccesses);
-        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun,
+        Duration drain = drainDelay != null ? drainDelay
+                : paced ? Duration.ZERO : RolloutSettings.DEFAULT_DRAIN_DELAY;
+        return new RolloutSettings(drain, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun,
                 perContainer, readiness, new ImageRequest(imageReference(), !noResolveImage));
     }
 

@@ -4,6 +4,8 @@ import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Service;
 import dev.zdd.rollout.DuplicateTargetException;
 import dev.zdd.rollout.ImageRefusedException;
+import dev.zdd.rollout.LbPreflightException;
+import dev.zdd.rollout.LoadBalancerException;
 import dev.zdd.rollout.PreflightException;
 import dev.zdd.rollout.ResolutionException;
 import dev.zdd.rollout.UnsupportedStepException;
@@ -50,6 +52,12 @@ public final class Problems {
                            + "; check the image reference, and the registry credentials (docker login, or"
                            + " DOCKER_CONFIG); on Swarm, --no-resolve-image redeploys what the spec pins without"
                            + " asking a registry");
+        }
+        if (failure instanceof LbPreflightException preflight) {
+            return List.of("preflight refused, nothing was redeployed: " + preflight.getMessage());
+        }
+        if (failure instanceof LoadBalancerException) {
+            return List.of("the load balancer failed: " + failure.getMessage());
         }
         if (failure instanceof PreflightException preflight) {
             return List.of("preflight refused, nothing was redeployed: " + preflight.getMessage()

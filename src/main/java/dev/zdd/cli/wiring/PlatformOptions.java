@@ -71,6 +71,11 @@ public final class PlatformOptions {
                           + "HTTP_PROXY and NO_PROXY (or their lowercase forms).")
     Path caCert;
 
+    /** {@code --insecure-http}: plain http to a host that is not a loopback address is allowed. */
+    public boolean insecureHttp() {
+        return insecureHttp;
+    }
+
     /**
      * Resolves options, environment and {@code ~/.tutum} into a connection. Throws a usage error for bad option
      * or variable values, and a credentials {@link dev.zdd.platform.PlatformException} when none are found.
