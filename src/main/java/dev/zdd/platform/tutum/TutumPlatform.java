@@ -153,8 +153,8 @@ public final class TutumPlatform implements Platform {
     }
 
     @Override
-    public void retryUntil(Instant deadline) {
-        http.retryUntil(deadline);
+    public void callsUntil(Instant deadline) {
+        http.callsUntil(deadline);
     }
 
     /** The events stream, connecting in the background; {@link Changes#NONE} when configured to poll only. */
@@ -304,8 +304,10 @@ public final class TutumPlatform implements Platform {
             throw PlatformException.decode("GET", pathOf(from), 0, what + " is not a URL", null);
         }
         if (!url.scheme().equals(root.scheme()) || !url.host().equals(root.host()) || url.port() != root.port()) {
-            throw PlatformException.decode("GET", pathOf(url), 0, what + " points to another host (" + url.host()
-                    + "), which zdd does not follow with the credentials for " + paths.display(), null);
+            // The origin, not only the host: another port on the same host is another server.
+            throw PlatformException.decode("GET", pathOf(url), 0, what + " points to another origin ("
+                    + TutumHttp.origin(url) + "), which zdd does not follow with the credentials for "
+                    + paths.display(), null);
         }
         return url;
     }
