@@ -62,6 +62,7 @@ class TutumErrorsTest {
         api.stubFor(post(urlEqualTo("/api/v1/service/" + WEB + "/redeploy/")).willReturn(aResponse().withStatus(403)
                 .withBody("{\"error\": \"You do not have permission to perform this action.\"}")));
 
+        TutumFixtures.redeployable(api, "/api/v1/service/" + WEB + "/");
         PlatformException e = failure(() -> platform.redeploy(web(), true));
 
         assertThat(e.status()).isEqualTo(403);
