@@ -118,6 +118,10 @@ public final class TutumPlatform implements Platform {
     public Action action(String actionId) {
         HttpUrl url = actionId.contains("/") ? follow(paths.root(), actionId, "the action URI")
                 : paths.action(actionId);
+        if (!TutumPaths.isUuid(uuidOf(url.encodedPath()))) {
+            throw PlatformException.decode("GET", null, 0, "the action '" + actionId + "' does not end in a uuid;"
+                    + " zdd builds no request from it", null);
+        }
         ActionObject action = http.get(url, ActionObject.class);
         return new Action(actionId, ActionState.parse(action.state()), action.state(), uuidOf(action.object()),
                 action.action());
@@ -326,12 +330,25 @@ public final class TutumPlatform implements Platform {
     }
 
     private Service toService(ServiceObject service) {
+        requireUuid("a service", service.uuid());
         serviceUris.put(service.uuid(), service.resourceUri());
         List<String> containerIds = service.containers().stream().map(TutumPaths::uuidOf)
                 .filter(Objects::nonNull).toList();
+        containerIds.forEach(id -> requireUuid("a container of service " + service.uuid(), id));
         return new Service(service.uuid(), service.name(), stackName(service.stack()),
                 ServiceState.parse(service.state()), service.state(), service.runningNumContainers(),
                 service.targetNumContainers(), containerIds);
+    }
+
+    /**
+     * An id the API gave, which later requests will carry in their paths: anything but a uuid ({@code ..}, a
+     * {@code /}) would make them reach another resource, so the answer is refused as a whole (exit 5).
+     */
+    private static void requireUuid(String what, String id) {
+        if (!TutumPaths.isUuid(id)) {
+            throw PlatformException.decode("GET", null, 200, "the API gave " + what + " the id '" + id + "', which is"
+                    + " not a uuid; zdd builds no request from it", null);
+        }
     }
 
     /** The service's resource URI as the API spells it (Docker Cloud's holds a namespace zdd may not know). */
@@ -375,6 +392,7 @@ public final class TutumPlatform implements Platform {
     }
 
     private Container toContainer(ContainerObject container) {
+        requireUuid("a container", container.uuid());
         if (container.resourceUri() != null) {
             containerUris.put(container.uuid(), container.resourceUri());
         }
