@@ -12,12 +12,13 @@ import dev.zdd.platform.Service;
 import dev.zdd.platform.swarm.SwarmStates.Mode;
 import dev.zdd.platform.swarm.SwarmStates.ServiceView;
 import dev.zdd.platform.swarm.SwarmStates.TaskView;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Docker Swarm services over the Docker Engine API of a manager node.
@@ -38,6 +39,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
 
     static final String STACK_LABEL = "com.docker.stack.namespace";
     static final String ACTION_MARK = "/force-update/";
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,254}");
     private static final String WANTED_TASKS = "/tasks?filters="
                                                + DockerApi.query(Map.of("desired-state", List.of("running")));
 
@@ -50,18 +52,31 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
      * {@link SwarmConfig#insecureHttp()}, and TLS files that can't be read.
      */
     public SwarmPlatform(SwarmConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** @param clock "now", for the deadline of {@link #callsUntil} */
+    SwarmPlatform(SwarmConfig config, Clock clock) {
         if (config.isPlainRemoteTcp() && !config.insecureHttp()) {
             throw PlatformException.configuration("refusing plain TCP to the Docker Engine at "
                     + config.dockerHost() + ": without TLS anyone on the way could take the engine over; set"
                     + " DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or pass --insecure-http");
         }
         this.config = config;
-        this.api = new DockerApi(config);
+        this.api = new DockerApi(config, clock);
+    }
+
+    @Override
+    public void callsUntil(Instant deadline) {
+        api.callsUntil(deadline);
     }
 
     @Override
     public List<Service> services() {
         JsonNode services = api.get("/services");
+        for (JsonNode service : services) {
+            segment(service.path("ID").asText());
+        }
         Map<String, List<JsonNode>> tasksByService = new HashMap<>();
         // A service's state needs only the tasks Swarm wants running; the rest is history (5 per slot).
         for (JsonNode task : api.get(WANTED_TASKS)) {
@@ -96,7 +111,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         }
         long forceUpdate = template.path("ForceUpdate").asLong(0) + 1;
         ((ObjectNode) template).put("ForceUpdate", forceUpdate);
-        api.post("/services/" + encode(service.id()) + "/update?version=" + version, spec);
+        api.post("/services/" + segment(service.id()) + "/update?version=" + version, spec);
         return new Redeployment(service.id() + ACTION_MARK + forceUpdate);
     }
 
@@ -156,7 +171,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
 
     /** One service by its full id; GET /services/{x} also takes names and id prefixes, so insist on the id. */
     private JsonNode inspect(String id) {
-        String path = "/services/" + encode(id);
+        String path = "/services/" + segment(id);
         JsonNode service = api.get(path);
         if (!id.equals(service.path("ID").asText())) {
             throw PlatformException.status("GET", path, 404, "no Swarm service has the id " + id);
@@ -230,7 +245,16 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         return a.equals(b);
     }
 
-    private static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
+    /**
+     * An id (or name) as a path segment. Swarm issues ids of letters and digits and takes names of letters,
+     * digits, '_', '.' and '-' starting with a letter or digit; anything else ({@code ..}, a {@code /}) would reach
+     * another endpoint than the one named, so it is refused, as an answer that can't be used (exit 5).
+     */
+    static String segment(String id) {
+        if (id == null || !SEGMENT.matcher(id).matches()) {
+            throw PlatformException.decode(null, null, 0, "the Docker Engine named a service '" + id + "', which is"
+                    + " neither an id nor a name; zdd builds no request from it", null);
+        }
+        return id;
     }
 }
