@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.zdd.Version;
 import dev.zdd.platform.PlatformException;
+import dev.zdd.platform.SecretForms;
 import dev.zdd.time.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -93,6 +94,8 @@ final class TutumHttp {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final Duration callTimeout;
+    /** The forms of the credentials, masked in any text from the server before it is cut to length. */
+    private final Set<String> credentials;
     /** Nothing may happen after this: no request starts, no call or retry wait runs past it; null for none. */
     private volatile Instant deadline;
 
@@ -105,6 +108,7 @@ final class TutumHttp {
         this.sleeper = sleeper;
         this.random = random;
         this.callTimeout = config.callTimeout();
+        this.credentials = SecretForms.ofAuthorization(config.authorization());
         ProxyEnvironment proxies = ProxyEnvironment.from(config.environment());
         String proxy = proxies.describe(root.uri());
         if (proxy != null) {
@@ -526,7 +530,8 @@ final class TutumHttp {
             try {
                 JsonNode error = mapper.readTree(body).path("error");
                 if (error.isValueNode() && !error.asText().isBlank()) {
-                    problem.append(": ").append(oneLine(error.asText()));
+                    // Masked before it is cut: a cut could leave a secret's start that no later mask knows.
+                    problem.append(": ").append(oneLine(SecretForms.mask(error.asText(), credentials, "***")));
                 }
             } catch (IOException e) {
                 // From a byte array, only a body that isn't JSON fails.
