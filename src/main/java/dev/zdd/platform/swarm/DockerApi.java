@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.zdd.Version;
 import dev.zdd.platform.PlatformException;
 import java.io.IOException;
@@ -93,15 +92,7 @@ final class DockerApi implements AutoCloseable {
     }
 
     private DockerHttpClient transport(int connections, Duration responseTimeout) {
-        ZerodepDockerHttpClient.Builder builder = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.dockerHost())
-                .maxConnections(connections)
-                .connectionTimeout(config.connectTimeout())
-                .responseTimeout(responseTimeout);
-        if (tls != null) {
-            builder.sslConfig(() -> tls);
-        }
-        return builder.build();
+        return new DockerTransport(config.dockerHost(), tls, connections, config.connectTimeout(), responseTimeout);
     }
 
     JsonNode get(String path) {

@@ -123,6 +123,24 @@ class SwarmBoundedTimeTest {
     }
 
     @Test
+    void aRedirect_isNotFollowed_norBelieved() throws Exception {
+        try (RawServer elsewhere = new RawServer((head, out) -> out.write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+                + "Connection: close\r\n\r\n[]").getBytes(StandardCharsets.US_ASCII)));
+             RawServer engine = new RawServer((head, out) -> out.write(("HTTP/1.1 307 Temporary Redirect\r\nLocation: "
+                     + "http://127.0.0.1:" + elsewhere.port() + "/services\r\nContent-Length: 0\r\n"
+                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+             SwarmPlatform platform = platform("tcp://127.0.0.1:" + engine.port(), Duration.ofSeconds(5))) {
+
+            PlatformException e = catchThrowableOfType(platform::services, PlatformException.class);
+
+            assertThat(e).isNotNull();
+            assertThat(e.status()).isEqualTo(307);
+            assertThat(e.getMessage()).contains("a redirect, which zdd does not follow");
+            assertThat(elsewhere.accepted()).isZero();
+        }
+    }
+
+    @Test
     void aServiceIdThatIsNotAnIdOrName_buildsNoPath() throws Exception {
         String services = "[{\"ID\": \"..\", \"Spec\": {\"Name\": \"web\"}}]";
         try (RawServer engine = new RawServer((head, out) -> out.write(("HTTP/1.1 200 OK\r\nContent-Type: "
