@@ -1,5 +1,11 @@
 package dev.zdd.cli;
 
+import dev.zdd.cli.command.RedeployCommand;
+import dev.zdd.cli.command.ServicesCommand;
+import dev.zdd.cli.sandbox.DemoCommand;
+import dev.zdd.cli.sandbox.SandboxCommand;
+import dev.zdd.cli.wiring.Environment;
+import dev.zdd.cli.wiring.Secrets;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 

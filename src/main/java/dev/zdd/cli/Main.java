@@ -1,6 +1,10 @@
 package dev.zdd.cli;
 
 import ch.qos.logback.classic.Level;
+import dev.zdd.cli.wiring.Environment;
+import dev.zdd.cli.wiring.Logging;
+import dev.zdd.cli.wiring.RedactingWriter;
+import dev.zdd.cli.wiring.Secrets;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -24,7 +28,7 @@ public final class Main {
         PrintWriter safeOut = new PrintWriter(new RedactingWriter(out, secrets), true);
         PrintWriter safeErr = new PrintWriter(new RedactingWriter(err, secrets), true);
         Logging.configure(safeErr, Level.WARN, false);
-        ErrorHandler errors = new ErrorHandler(env.clock());
+        ErrorHandler errors = new ErrorHandler();
         CommandLine commandLine = new CommandLine(new ZddCommand(), new CommandFactory(env, secrets))
                 .setOut(safeOut)
                 .setErr(safeErr)

@@ -1,6 +1,10 @@
 package dev.zdd.cli;
 
 import dev.zdd.Version;
+import dev.zdd.cli.command.RedeployCommand;
+import dev.zdd.cli.wiring.Environment;
+import dev.zdd.cli.wiring.PlatformOptions;
+import dev.zdd.cli.wiring.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +34,18 @@ public final class ManPages {
             "TUTUM_USER, DOCKERCLOUD_USER:the account name, when --user is not given",
             "TUTUM_APIKEY, DOCKERCLOUD_APIKEY:the API key itself, when --apikey-file is not given",
             "TUTUM_AUTH, DOCKERCLOUD_AUTH:a complete Authorization header value; wins over user and key",
-            "DOCKERCLOUD_NAMESPACE:the Docker Cloud organisation namespace, when --namespace is not given");
+            "DOCKERCLOUD_NAMESPACE:the Docker Cloud organisation namespace, when --namespace is not given",
+            "TUTUM_STREAM_HOST, DOCKERCLOUD_STREAM_HOST:the events stream of Tutum or Docker Cloud (ws:// or wss://);"
+            + " unset, the platform's own for its own API, the API's port + 1 for an API on loopback, else none",
+            "HTTPS_PROXY, HTTP_PROXY:the proxy for https:// and for http:// API URLs (Tutum and Docker Cloud); the"
+            + " lowercase forms win, as in curl; a user:password in the URL answers the proxy and is never printed",
+            "NO_PROXY:hosts reached without the proxy: *, host names (covering their subdomains) and IP addresses,"
+            + " each optionally with :port; the lowercase form wins",
+            "DOCKER_HOST:the Docker engine for --platform swarm, unix://PATH or tcp://HOST:PORT, after ZDD_API_URL"
+            + " (default unix:///var/run/docker.sock)",
+            "DOCKER_TLS_VERIFY:any non-empty value: speak TLS to the Docker engine and verify it, with the client"
+            + " certificate from DOCKER_CERT_PATH, as the docker CLI does",
+            "DOCKER_CERT_PATH:the folder with ca.pem, cert.pem and key.pem for DOCKER_TLS_VERIFY (default ~/.docker)");
 
     private static final List<String> LAUNCHER_VARIABLES = List.of(
             "JAVA_HOME:the Java that the zdd launcher runs (else java on the PATH)",

@@ -34,6 +34,32 @@ public interface Platform {
     /** Asks the platform to redeploy one container of a service. */
     Redeployment redeploy(Container container, boolean reuseVolumes);
 
+    /**
+     * The actions on the service that have not finished (Pending or In progress), its containers' and its stack's
+     * included: another pipeline's redeploy that the service's own state may not show yet. Platforms that can't
+     * tell return none, and their service state alone speaks.
+     */
+    default List<Action> unfinishedActions(Service service) {
+        return List.of();
+    }
+
+    /** What the platform can do beyond redeploying a service; the engine asks before it plans a step. */
+    default Capabilities capabilities() {
+        return Capabilities.ALL;
+    }
+
+    /**
+     * What a platform can do beyond redeploying a service.
+     *
+     * @param containerRedeploy  it redeploys one container of a service at a time ({@code --per-container})
+     * @param containerEndpoints its containers publish their own HTTP endpoints ({@code --ready-path})
+     * @param why                why the missing ones are missing, for the user, or null
+     */
+    record Capabilities(boolean containerRedeploy, boolean containerEndpoints, String why) {
+
+        public static final Capabilities ALL = new Capabilities(true, true, null);
+    }
+
     /** What to call the platform in messages, e.g. {@code Tutum at https://dashboard.tutum.co}. */
     String describe();
 

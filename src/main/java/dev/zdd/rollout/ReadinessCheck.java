@@ -1,20 +1,27 @@
 package dev.zdd.rollout;
 
 import java.net.URI;
-import java.time.Instant;
+import java.time.Duration;
 
 /**
- * Waits until a URL serves: the gate between "the platform says Running" and "it answers requests". The engine
- * knows only this interface; the HTTP lives in {@code dev.zdd.probe}.
+ * Asks whether a URL serves: the gate between "the platform says Running" and "it answers requests". The engine
+ * knows only this interface, and counts the successes in a row itself; the HTTP lives in {@code dev.zdd.probe}.
  */
-@FunctionalInterface
 public interface ReadinessCheck {
 
+    /** HAProxy's {@code check inter 500} rhythm: quick enough to notice readiness, gentle on a booting app. */
+    Duration DEFAULT_INTERVAL = Duration.ofMillis(500);
+
     /**
-     * Polls {@code url} until it answers 2xx {@code successes} times in a row, or {@code deadline} passes.
+     * One attempt, answered or given up within {@code timeout}.
      *
-     * @return null when the URL is ready, else what the last attempt saw (e.g. {@code 503}, {@code connection
+     * @return null when the URL answered 2xx, else what went wrong (e.g. {@code HTTP 503}, {@code connection
      *         refused}), for the failure message
      */
-    String await(URI url, int successes, Instant deadline) throws InterruptedException;
+    String attempt(URI url, Duration timeout) throws InterruptedException;
+
+    /** The wait between two attempts. */
+    default Duration interval() {
+        return DEFAULT_INTERVAL;
+    }
 }

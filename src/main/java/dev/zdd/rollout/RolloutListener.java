@@ -2,7 +2,6 @@ package dev.zdd.rollout;
 
 import dev.zdd.platform.Container;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * What a rollout reports while it runs; the command line renders these as text or NDJSON. Every method has an
@@ -10,8 +9,8 @@ import java.util.List;
  */
 public interface RolloutListener {
 
-    /** Every target resolved and checked; the order the rollout will follow. */
-    default void plan(List<Target> targets, boolean dryRun, RolloutSettings settings, Duration worstCase) {
+    /** Every target resolved and checked: the waves and the order the rollout will follow. */
+    default void plan(Plan plan) {
     }
 
     /** The redeploy of a service (or one of its containers) was requested. */
@@ -26,7 +25,7 @@ public interface RolloutListener {
     default void ready(Target target, Container container, Duration sinceRedeploy) {
     }
 
-    /** The drain delay starts. */
+    /** The drain delay starts (after a wave: for each of its services). */
     default void draining(Target target, Duration delay) {
     }
 

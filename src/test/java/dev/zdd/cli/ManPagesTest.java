@@ -39,6 +39,18 @@ class ManPagesTest {
     }
 
     @Test
+    void namesEveryVariableThatChoosesTheWayToThePlatform() throws IOException {
+        ManPages.main(new String[] {folder.toString()});
+
+        for (String page : new String[] {"zdd-redeploy.1", "zdd-services.1"}) {
+            assertThat(Files.readString(folder.resolve(page))).as(page)
+                    .contains(".B DOCKER_HOST\n", ".B DOCKER_TLS_VERIFY\n", ".B DOCKER_CERT_PATH\n",
+                            ".B TUTUM_STREAM_HOST, DOCKERCLOUD_STREAM_HOST\n", ".B HTTPS_PROXY, HTTP_PROXY\n",
+                            ".B NO_PROXY\n");
+        }
+    }
+
+    @Test
     void guardsWhatRoffWouldTakeForARequestOrAnEscape() {
         assertThat(ManPages.roff(".hidden 'quoted' C:\\dir --x")).isEqualTo("\\&.hidden 'quoted' C:\\edir \\-\\-x");
         assertThat(ManPages.roff("'tick")).isEqualTo("\\&'tick");

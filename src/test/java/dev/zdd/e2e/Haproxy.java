@@ -52,7 +52,7 @@ public final class Haproxy implements AutoCloseable {
     public static void requireInstalled() {
         boolean installed = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
                 .anyMatch(p -> Files.isExecutable(Path.of(p, "haproxy")));
-        String message = "haproxy is not installed (apt-get install haproxy; .ci/run installs it)";
+        String message = "haproxy is not installed (bin/test installs it, as root)";
         if (!installed && System.getenv("CI") != null) {
             throw new AssertionError(message);
         }

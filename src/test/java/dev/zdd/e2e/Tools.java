@@ -23,7 +23,7 @@ final class Tools {
 
     /**
      * The program's path, when it is on the PATH. When it is missing the test is skipped on a developer's machine,
-     * but fails in CI (CI set), whose .ci/run installs it: a skipped test there would hide a missing install step.
+     * but fails in CI (CI set), where bin/test installs it: a skipped test there would hide a missing install step.
      */
     static Path require(String program) {
         for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
@@ -32,7 +32,7 @@ final class Tools {
                 return candidate;
             }
         }
-        String message = program + " is not installed (apt-get install it, as .ci/run does)";
+        String message = program + " is not installed (bin/test installs it, as root)";
         if (System.getenv("CI") != null) {
             throw new AssertionError(message);
         }

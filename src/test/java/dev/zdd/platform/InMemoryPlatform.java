@@ -44,6 +44,8 @@ public final class InMemoryPlatform implements Platform {
     private int nextPort = 10_000;
     private boolean withActions = true;
     private Changes changes = Changes.NONE;
+    private Capabilities capabilities = Capabilities.ALL;
+    private final Map<String, List<Action>> unfinished = new LinkedHashMap<>();
 
     public InMemoryPlatform(Clock clock) {
         this.clock = clock;
@@ -114,6 +116,34 @@ public final class InMemoryPlatform implements Platform {
     public InMemoryPlatform announcing(Changes scripted) {
         this.changes = scripted;
         return this;
+    }
+
+    /** What the platform says it can do, e.g. Swarm's: no container redeploys. */
+    public InMemoryPlatform withCapabilities(Capabilities value) {
+        this.capabilities = value;
+        return this;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** Another client's action on the service, unfinished until {@link #finishActions}. */
+    public synchronized void startAction(Service service, String name) {
+        unfinished.computeIfAbsent(service.id(), id -> new ArrayList<>())
+                .add(new Action("/api/v1/action/" + UUID.randomUUID() + "/", ActionState.IN_PROGRESS, null,
+                        service.id(), name));
+    }
+
+    public synchronized void finishActions(Service service) {
+        unfinished.remove(service.id());
+    }
+
+    @Override
+    public synchronized List<Action> unfinishedActions(Service service) {
+        calls.add("actions " + services.get(service.id()).name());
+        return List.copyOf(unfinished.getOrDefault(service.id(), List.of()));
     }
 
     @Override

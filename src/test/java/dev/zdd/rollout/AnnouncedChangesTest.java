@@ -160,4 +160,63 @@ class AnnouncedChangesTest {
 
         assertThat(platform.calls()).doesNotContain("changes");
     }
+
+    @Test
+    void theSafetyLookHappensOnTime_whateverTheStreamAnnouncesMeanwhile() {
+        Service one = platform.add("web-1");
+        platform.script(one,
+                new Frame(ofSeconds(0), REDEPLOYING, 0, IN_PROGRESS, false),
+                new Frame(ofSeconds(25), RUNNING, 1, SUCCESS, true));
+        // The action is announced twice while nothing changes; its end, at 25 s, is never announced.
+        changes.announceActions(ofSeconds(10)).announceActions(ofSeconds(20));
+
+        RolloutReport report = run("web-1");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        assertThat(changes.waits()).containsExactly(ofSeconds(30), ofSeconds(20), ofSeconds(10));
+        assertThat(listener.events).contains("ready web-1 30000ms");
+    }
+
+    @Test
+    void aServiceThatChangedIsAReasonToReadItsActionAgain_whoseEndMayNeverBeAnnounced() {
+        Service one = platform.add("web-1");
+        platform.healthy(one, ofSeconds(8));
+        changes.announce(ofSeconds(10), one.id()).announce(ofSeconds(20), one.id());
+
+        RolloutReport report = run("web-1");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        assertThat(listener.events).contains("ready web-1 10000ms");
+    }
+
+    @Test
+    void aFloodOfAnnouncementsIsCoalesced_toAFewLooksASecond() {
+        Service one = platform.add("web-1");
+        platform.healthy(one, ofSeconds(3));
+        for (int ms = 50; ms <= 3000; ms += 50) {
+            changes.announce(ofMillis(ms), one.id());
+        }
+
+        RolloutReport report = run("web-1");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        long serviceReads = reads().stream().filter(r -> r.startsWith("service ")).count();
+        assertThat(serviceReads).as("60 announcements in 3 s").isLessThanOrEqualTo(3 * 4 + 2);
+        assertThat(time.naps()).isNotEmpty().allMatch(nap -> nap.compareTo(ofMillis(250)) <= 0);
+    }
+
+    @Test
+    void aSafetyLookThatFindsAnUnannouncedChange_makesTheRestOfTheRunPoll() {
+        Service one = platform.add("web-1");
+        Service two = platform.add("web-2");
+        platform.healthy(one, ofSeconds(5)).healthy(two, ofSeconds(2));
+
+        RolloutReport report = run("web-1", "web-2");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        assertThat(listener.events).contains("ready web-1 30000ms", "ready web-2 2000ms");
+        assertThat(changes.waits()).containsExactly(ofSeconds(30));
+        assertThat(time.naps()).containsExactly(ofSeconds(10), ofSeconds(1), ofSeconds(1));
+        assertThat(listener.details).anyMatch(d -> d.contains("never announced: polling every --poll-interval"));
+    }
 }

@@ -34,22 +34,40 @@ class PerContainerAndReadinessTest {
     private final FakeReadiness readiness = new FakeReadiness();
     private RolloutSettings settings = RolloutSettings.defaults().withPerContainer(true);
 
-    /** Answers from a table: a URL is ready after the given time on the fake clock, or never. */
+    /**
+     * Answers from a table: a URL answers 2xx from the given time after its first attempt on (the fake clock), or
+     * never (a negative time). Records each check, i.e. each first attempt of a URL since its last pass.
+     */
     private final class FakeReadiness implements ReadinessCheck {
         final Map<String, Duration> readyAfter = new HashMap<>();
         final List<String> checked = new ArrayList<>();
+        private final Map<String, Instant> firstAttempt = new HashMap<>();
+        private String current;
+        private int inARow;
 
         @Override
-        public String await(URI url, int successes, Instant deadline) throws InterruptedException {
-            checked.add(url + " x" + successes);
-            Duration after = readyAfter.getOrDefault(url.toString(), Duration.ZERO);
-            Instant readyAt = time.instant().plus(after);
-            if (after.isNegative() || readyAt.isAfter(deadline)) {
-                time.sleep(Duration.between(time.instant(), deadline));
-                return "503";
+        public String attempt(URI url, Duration timeout) {
+            if (!url.toString().equals(current)) {
+                current = url.toString();
+                checked.add(url + " x" + settings.readiness().successes());
+                firstAttempt.put(current, time.instant());
             }
-            time.sleep(after);
+            Duration after = readyAfter.getOrDefault(url.toString(), Duration.ZERO);
+            Instant readyAt = firstAttempt.get(current).plus(after);
+            if (after.isNegative() || time.instant().isBefore(readyAt)) {
+                inARow = 0;
+                return "HTTP 503";
+            }
+            if (++inARow == settings.readiness().successes()) {
+                current = null; // this check passed: the next attempt starts another
+                inARow = 0;
+            }
             return null;
+        }
+
+        @Override
+        public Duration interval() {
+            return ofSeconds(1);
         }
     }
 
@@ -135,9 +153,13 @@ class PerContainerAndReadinessTest {
         assertThat(readiness.checked).containsExactly(
                 containers.get(0).httpEndpoints().get(0) + "health x3",
                 containers.get(1).httpEndpoints().get(0) + "health x3");
-        assertThat(time.naps()).containsExactly(ofSeconds(1), ofSeconds(4), ofSeconds(10), ofSeconds(1),
-                Duration.ZERO);
-        assertThat(listener.events).contains("ready api 5000ms");
+        assertThat(time.naps()).containsExactly(
+                ofSeconds(1),                                            // api-1 back
+                ofSeconds(1), ofSeconds(1), ofSeconds(1), ofSeconds(1),  // 503 until 4 s after the first attempt
+                ofSeconds(1), ofSeconds(1),                              // then three 2xx in a row
+                ofSeconds(10),                                           // drain
+                ofSeconds(1), ofSeconds(1), ofSeconds(1));               // api-2 back, three 2xx at once
+        assertThat(listener.events).contains("ready api 7000ms");
     }
 
     @Test

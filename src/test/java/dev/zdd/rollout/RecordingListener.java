@@ -9,14 +9,26 @@ import java.util.List;
 final class RecordingListener implements RolloutListener {
 
     final List<String> events = new ArrayList<>();
+    /** The -v lines, e.g. {@code web-2: waiting: web-1 is Redeploying ...}. */
+    final List<String> details = new ArrayList<>();
     List<Target> planned;
+    Plan plan;
     Duration worstCase;
 
     @Override
-    public void plan(List<Target> targets, boolean dryRun, RolloutSettings settings, Duration worstCase) {
-        this.planned = targets;
-        this.worstCase = worstCase;
-        events.add("plan " + targets.stream().map(Target::label).toList() + (dryRun ? " dry-run" : ""));
+    public void plan(Plan plan) {
+        this.plan = plan;
+        this.planned = plan.targets();
+        this.worstCase = plan.worstCase();
+        Object shown = plan.hasWaves()
+                ? plan.waves().stream().map(w -> w.stream().map(Target::label).toList()).toList()
+                : plan.targets().stream().map(Target::label).toList();
+        events.add("plan " + shown + (plan.dryRun() ? " dry-run" : ""));
+    }
+
+    @Override
+    public void detail(Target target, String message) {
+        details.add(target.label() + ": " + message);
     }
 
     @Override

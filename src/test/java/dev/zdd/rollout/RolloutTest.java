@@ -343,7 +343,7 @@ class RolloutTest {
         RolloutReport report = run("web-2", "web-1");
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
-        assertThat(platform.calls()).containsExactly("services");
+        assertThat(platform.calls()).containsExactly("services", "actions web-2", "actions web-1");
         assertThat(listener.events).containsExactly("plan [web-2, web-1] dry-run");
         assertThat(listener.worstCase).isEqualTo(ofSeconds(250));
         assertThat(outcomes(report)).containsOnly(ServiceOutcome.NOT_STARTED);
@@ -351,9 +351,15 @@ class RolloutTest {
 
     @Test
     void worstCaseIsCappedByTheDeadline() {
-        RolloutSettings s = RolloutSettings.defaults().withDeadline(ofMinutes(3));
-        assertThat(Rollout.worstCase(2, s)).isEqualTo(ofMinutes(3));
-        assertThat(Rollout.worstCase(2, RolloutSettings.defaults())).isEqualTo(ofSeconds(1210));
+        platform.add("web-1");
+        platform.add("web-2");
+        settings = RolloutSettings.defaults().withDryRun(true);
+        run("web-1", "web-2");
+        assertThat(listener.worstCase).isEqualTo(ofSeconds(1210));
+
+        settings = settings.withDeadline(ofMinutes(3));
+        run("web-1", "web-2");
+        assertThat(listener.worstCase).isEqualTo(ofMinutes(3));
     }
 
     @Test

@@ -149,6 +149,12 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
 
     /** The engine's events, unless {@code --no-stream}; its stream has a client of its own, with no timeout. */
     @Override
+    public Capabilities capabilities() {
+        return new Capabilities(false, false, "Swarm rolls a service's tasks itself and publishes no per-task"
+                                              + " endpoint; use --ready-url");
+    }
+
+    @Override
     public Changes changes() {
         return config.events() ? new SwarmEvents(api.streamClient(), config.dockerHost()).open() : Changes.NONE;
     }

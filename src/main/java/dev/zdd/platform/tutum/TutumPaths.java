@@ -94,6 +94,14 @@ final class TutumPaths {
     }
 
     /**
+     * Every action of the account in one state, e.g. {@code In progress}: a short list, since few actions run at
+     * once (the API can't filter by object and state together).
+     */
+    HttpUrl actionsInState(String state) {
+        return path(actions).addQueryParameter("state", state).build();
+    }
+
+    /**
      * The events stream on {@code streamBase} (as {@code http} or {@code https}, which OkHttp upgrades): Tutum's
      * {@code /v1/events} (the Python SDK's spelling, without a slash) or Docker Cloud's
      * {@code /api/audit/v1/[ns/]events/}.

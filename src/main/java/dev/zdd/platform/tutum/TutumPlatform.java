@@ -146,6 +146,36 @@ public final class TutumPlatform implements Platform {
         return redeploy("container", container.id(), paths.redeployContainer(container.id(), reuseVolumes));
     }
 
+    /**
+     * The Pending and In progress actions on the service, its containers or its stack. The API filters actions by
+     * object or by state, never both, so zdd lists the account's unfinished actions (two short lists) and keeps
+     * those on the service's objects, rather than page through the service's whole history.
+     */
+    @Override
+    public List<Action> unfinishedActions(Service service) {
+        Set<String> objects = new HashSet<>();
+        objects.add(uuidOf(serviceUri(service.id())));
+        objects.addAll(service.containerIds());
+        if (service.stack() != null) {
+            stackNames.forEach((uri, name) -> {
+                if (name.equals(service.stack())) {
+                    objects.add(uuidOf(uri));
+                }
+            });
+        }
+        List<Action> unfinished = new ArrayList<>();
+        for (ActionState state : List.of(ActionState.PENDING, ActionState.IN_PROGRESS)) {
+            for (ActionObject action : listAll(paths.actionsInState(state.label()), ActionObject.class)) {
+                ActionState now = ActionState.parse(action.state());
+                if (action.object() != null && objects.contains(uuidOf(action.object())) && !now.isFinished()) {
+                    String id = action.resourceUri() != null ? action.resourceUri() : action.uuid();
+                    unfinished.add(new Action(id, now, action.state(), uuidOf(action.object()), action.action()));
+                }
+            }
+        }
+        return unfinished;
+    }
+
     @Override
     public void callsUntil(Instant deadline) {
         http.callsUntil(deadline);

@@ -27,7 +27,7 @@ class SwarmTlsIT {
         host = System.getenv("ZDD_TEST_TLS_HOST");
         String dir = System.getenv("ZDD_TEST_TLS_CERTS");
         String message = "no TLS engine to test against: ZDD_TEST_TLS_HOST and ZDD_TEST_TLS_CERTS are set by"
-                         + " eval \"$(.ci/swarm-up)\"";
+                         + " bin/test (as root), or by eval \"$(.ci/swarm-up)\"";
         if (host == null || dir == null) {
             if (System.getenv("CI") != null) {
                 throw new AssertionError(message);

@@ -42,7 +42,7 @@ final class TestSwarm implements AutoCloseable {
         if (problem != null) {
             swarm.close();
             String message = "no usable Docker Swarm at " + config.dockerHost() + ": " + problem
-                             + " (start one with: eval \"$(.ci/swarm-up)\")";
+                             + " (bin/test starts one, as root; or: eval \"$(.ci/swarm-up)\")";
             if (System.getenv("CI") != null) {
                 throw new AssertionError(message);
             }

@@ -14,6 +14,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.zdd.platform.tutum.TutumFixtures.AUTHORIZATION;
 import static dev.zdd.platform.tutum.TutumFixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -320,5 +321,30 @@ class TutumPlatformTest {
 
     private static Service service(String id) {
         return new Service(id, "web", "shop", ServiceState.RUNNING, 2, 2);
+    }
+
+    @Test
+    void unfinishedActions_keepsThePendingAndInProgressOnesOfTheServiceAndItsContainers() {
+        String container = "5d6e7f80-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
+        Service web = new Service(WEB, "web", null, ServiceState.RUNNING, "Running", 1, 1, List.of(container));
+        api.stubFor(get(urlEqualTo("/api/v1/service/" + WEB + "/")).willReturn(okJson(
+                "{\"uuid\": \"" + WEB + "\", \"resource_uri\": \"/api/v1/service/" + WEB + "/\", \"name\": \"web\","
+                + " \"state\": \"Running\", \"running_num_containers\": 1, \"target_num_containers\": 1}")));
+        api.stubFor(get(urlEqualTo("/api/v1/action/?state=Pending")).willReturn(okJson(
+                "{\"meta\": {\"next\": null}, \"objects\": [" + action("a1", "Pending", "service", WEB, "Service Redeploy")
+                + ", " + action("a2", "Pending", "service", WORKER, "Service Redeploy") + "]}")));
+        api.stubFor(get(urlEqualTo("/api/v1/action/?state=In%20progress")).willReturn(okJson(
+                "{\"meta\": {\"next\": null}, \"objects\": [" + action("a3", "In progress", "container", container,
+                "Container Redeploy") + "]}")));
+
+        List<Action> unfinished = platform.unfinishedActions(web);
+
+        assertThat(unfinished).extracting(Action::name, Action::state).containsExactly(
+                tuple("Service Redeploy", ActionState.PENDING), tuple("Container Redeploy", ActionState.IN_PROGRESS));
+    }
+
+    private static String action(String id, String state, String kind, String object, String name) {
+        return "{\"uuid\": \"" + id + "\", \"resource_uri\": \"/api/v1/action/" + id + "/\", \"state\": \"" + state
+               + "\", \"object\": \"/api/v1/" + kind + "/" + object + "/\", \"action\": \"" + name + "\"}";
     }
 }

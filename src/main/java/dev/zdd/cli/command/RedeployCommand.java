@@ -1,0 +1,313 @@
+package dev.zdd.cli.command;
+
+import dev.zdd.cli.common.Diagnostics;
+import dev.zdd.cli.common.DurationConverter;
+import dev.zdd.cli.common.ExitCodes;
+import dev.zdd.cli.common.Problems;
+import dev.zdd.cli.common.UsageErrorListener;
+import dev.zdd.cli.output.JsonRenderer;
+import dev.zdd.cli.output.LiveLines;
+import dev.zdd.cli.output.LogLines;
+import dev.zdd.cli.output.OutputFormat;
+import dev.zdd.cli.output.Renderer;
+import dev.zdd.cli.output.TextRenderer;
+import dev.zdd.cli.output.Verdict;
+import dev.zdd.cli.wiring.Connection;
+import dev.zdd.cli.wiring.Environment;
+import dev.zdd.cli.wiring.Interrupts;
+import dev.zdd.cli.wiring.PlatformName;
+import dev.zdd.cli.wiring.PlatformOptions;
+import dev.zdd.cli.wiring.Secrets;
+import dev.zdd.platform.Platform;
+import dev.zdd.probe.AvailabilityProber;
+import dev.zdd.probe.ProbeReport;
+import dev.zdd.probe.ProbeSettings;
+import dev.zdd.rollout.Cancellation;
+import dev.zdd.rollout.Rollout;
+import dev.zdd.rollout.RolloutReport;
+import dev.zdd.rollout.RolloutSettings;
+import dev.zdd.rollout.RunOutcome;
+import dev.zdd.rollout.ServiceOutcome;
+import dev.zdd.rollout.ServiceReport;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code zdd redeploy SERVICE...}: parse, build the settings, run the engine, render. */
+@Command(name = "redeploy", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Redeploys the services one after another, in the order given, so that some of them always serve.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.SUCCESS_DOC, ExitCodes.FAILED_DOC, ExitCodes.USAGE_DOC, ExitCodes.RESOLUTION_DOC,
+            ExitCodes.PREFLIGHT_DOC, ExitCodes.PLATFORM_DOC, ExitCodes.DOWNTIME_DOC, ExitCodes.INTERRUPTED_DOC},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zdd redeploy --dry-run web-1 web-2",
+            "  zdd redeploy web-1,api-1,worker-1 web-2,api-2,worker-2",
+            "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
+            "  zdd redeploy --output json web-1 | jq -c 'select(.event == \"summary\")'"
+        })
+public final class RedeployCommand implements Callable<Integer>, UsageErrorListener {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "SERVICE",
+            description = "A service name, NAME.STACK, or a full uuid. Terminated services are never candidates."
+                          + " Comma-separated services form a wave, redeployed at once (web-1,api-1 web-2,api-2);"
+                          + " the waves go one after another.")
+    List<String> services;
+
+    @Option(names = "--drain-delay", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "After a service is back, wait this long before touching the next (default ${DEFAULT-VALUE}).")
+    Duration drainDelay;
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Longest gap between two looks at a service while waiting (default ${DEFAULT-VALUE}).")
+    Duration pollInterval;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long one service may take to come back (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--deadline", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the whole run may take (default none).")
+    Duration deadline;
+
+    @Option(names = "--per-container",
+            description = "Redeploy the containers of each service one at a time, with the same readiness wait and"
+                          + " drain delay between containers.")
+    boolean perContainer;
+
+    @Option(names = "--ready-path", paramLabel = "PATH",
+            description = "After a container is Running, GET its published HTTP endpoint + PATH until it answers"
+                          + " 2xx --ready-successes times in a row.")
+    String readyPath;
+
+    @Option(names = "--ready-url", paramLabel = "URL",
+            description = "After a service (or container) is Running, GET this URL until it answers 2xx"
+                          + " --ready-successes times in a row; repeatable.")
+    List<String> readyUrls = new ArrayList<>();
+
+    @Option(names = "--ready-successes", paramLabel = "N", defaultValue = "3",
+            description = "Consecutive successes that make a readiness check pass (default ${DEFAULT-VALUE}).")
+    int readySuccesses;
+
+    @Option(names = "--probe", paramLabel = "URL",
+            description = "Send GET requests to URL for the whole run and report requests, failures, the longest"
+                          + " outage and latency p50/p99; repeatable.")
+    List<String> probeUrls = new ArrayList<>();
+
+    @Option(names = "--probe-interval", paramLabel = "DURATION", defaultValue = "100ms",
+            converter = DurationConverter.class,
+            description = "Start one probe request per URL every interval, without waiting for earlier answers"
+                          + " (default ${DEFAULT-VALUE}).")
+    Duration probeInterval;
+
+    @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "A probe request with no answer by then counts as failed (default ${DEFAULT-VALUE}).")
+    Duration probeTimeout;
+
+    @Option(names = "--probe-budget", paramLabel = "N", defaultValue = "0",
+            description = "Failed probe requests (all URLs together) tolerated before the run counts as having had"
+                          + " downtime, exit 6 (default ${DEFAULT-VALUE}).")
+    long probeBudget;
+
+    @Option(names = "--force", description = "Start even when a target is not fully Running.")
+    boolean force;
+
+    @Option(names = "--no-reuse-volumes", description = "Pass reuse_volumes=false to the platform.")
+    boolean noReuseVolumes;
+
+    @Option(names = "--dry-run",
+            description = "Resolve, run the preflight and print the plan, with read-only calls only.")
+    boolean dryRun;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (NDJSON on stdout; default ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Option(names = "--no-color",
+            description = "No colour in the progress on a terminal (so does a non-empty NO_COLOR variable).")
+    boolean noColor;
+
+    @Mixin
+    Diagnostics diagnostics;
+
+    @Mixin
+    PlatformOptions platformOptions;
+
+    private final Environment env;
+    private final Secrets secrets;
+
+    public RedeployCommand(Environment env, Secrets secrets) {
+        this.env = env;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine command = spec.commandLine();
+        diagnostics.apply(command);
+        RolloutSettings settings = settings();
+        List<List<String>> waves = waves();
+        List<URI> probes = probeUrls.stream().map(url -> httpUrl("--probe", url)).toList();
+        requirePositive("--probe-interval", probeInterval);
+        requirePositive("--probe-timeout", probeTimeout);
+        if (probeBudget < 0) {
+            throw new ParameterException(command, "--probe-budget must be 0 or more, not " + probeBudget);
+        }
+        Renderer renderer = output == OutputFormat.JSON
+                ? new JsonRenderer(command.getOut(), env.clock())
+                : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics.verbosity(), dryRun,
+                        progress(command));
+        Cancellation cancellation = new Cancellation();
+        Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request);
+        // Probes measure the real network, so they run on real time whatever clock the rollout is given; a dry
+        // run touches nothing, so there is nothing to measure.
+        AvailabilityProber prober = dryRun || probes.isEmpty()
+                ? null : new AvailabilityProber(probes, new ProbeSettings(probeInterval, probeTimeout));
+        RolloutReport report;
+        List<ProbeReport> seen;
+        if (prober != null) {
+            prober.start();
+        }
+        try {
+            report = run(waves, settings, renderer, cancellation);
+        } finally {
+            seen = prober == null ? List.of() : prober.stop();
+            signals.close();
+            renderer.runEnded();
+        }
+        int exitCode = ExitCodes.of(report, seen, probeBudget);
+        List<String> problems = List.of();
+        if (report.cause() != null) {
+            Problems.print(command.getErr(), report.cause(), diagnostics.tracesErrors());
+            problems = Problems.describe(report.cause());
+        }
+        renderer.summary(report, seen, new Verdict(exitCode, ExitCodes.outcome(report, exitCode), problems));
+        return exitCode;
+    }
+
+    /** With {@code --output json}, stdout still ends with a summary line: the run was refused. */
+    @Override
+    public void usageError(ParameterException failure, String[] args) {
+        if (asksForJson(args)) {
+            new JsonRenderer(failure.getCommandLine().getOut(), env.clock())
+                    .usageSummary(Problems.describe(failure), ExitCodes.USAGE);
+        }
+    }
+
+    /** Read from the raw arguments: after a parse error, the command's fields can't be trusted. */
+    private static boolean asksForJson(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equalsIgnoreCase("--output=json")
+                || args[i].equals("--output") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Live lines only where they can be seen and redrawn: a terminal that can move its cursor, without -v (whose
+     * log lines would tear the redrawn ones) or -q (which shows no progress). Timestamps only where nobody watches.
+     */
+    private TextRenderer.Progress progress(CommandLine command) {
+        boolean cursor = env.terminal() && !"dumb".equals(env.variables().get("TERM"));
+        if (cursor && !diagnostics.quiet() && !diagnostics.verbose()) {
+            String noColorVariable = env.variables().get("NO_COLOR");
+            boolean colour = !noColor && (noColorVariable == null || noColorVariable.isEmpty());
+            return new LiveLines(command.getErr(), env.clock(), colour);
+        }
+        return new LogLines(command.getErr(), env.clock(), !env.terminal());
+    }
+
+    private RolloutReport run(List<List<String>> waves, RolloutSettings settings, Renderer renderer,
+                              Cancellation cancellation) {
+        try {
+            Connection connection = platformOptions.resolve(spec.commandLine(), env, secrets);
+            Platform platform = env.platforms().open(connection);
+            // The readiness HTTP client is built only when a check is asked for: it costs start-up time.
+            return new Rollout(platform, env.clock(), env.sleeper(),
+                            settings.readiness().isNone() ? null : env.readinessCheck())
+                    .runWaves(waves, settings, renderer, cancellation);
+        } catch (ParameterException usage) {
+            throw usage;
+        } catch (RuntimeException failure) {
+            // The platform could not be opened, or the engine broke its promise not to throw: still end with
+            // a summary, which says that nothing is known to have been redeployed.
+            List<ServiceReport> notStarted = waves.stream().flatMap(List::stream)
+                    .map(s -> new ServiceReport(s, null, ServiceOutcome.NOT_STARTED, Duration.ZERO, null)).toList();
+            return new RolloutReport(RunOutcome.FAILED, notStarted, failure);
+        }
+    }
+
+    /**
+     * The SERVICE arguments as waves: each argument is a wave of comma-separated services, redeployed at once. A
+     * single name is a wave of one, so every plain command line means what it always meant.
+     */
+    List<List<String>> waves() {
+        List<List<String>> waves = new ArrayList<>();
+        for (String argument : services) {
+            List<String> wave = List.of(argument.split(",", -1));
+            if (wave.stream().anyMatch(String::isBlank)) {
+                throw new ParameterException(spec.commandLine(), "invalid SERVICE '" + argument + "': a wave is"
+                        + " comma-separated service names, none of them empty (e.g. web-1,api-1)");
+            }
+            waves.add(wave.stream().map(String::strip).toList());
+        }
+        return waves;
+    }
+
+    private RolloutSettings settings() {
+        requirePositive("--poll-interval", pollInterval);
+        requirePositive("--timeout", timeout);
+        if (deadline != null) {
+            requirePositive("--deadline", deadline);
+        }
+        if (readySuccesses < 1) {
+            throw new ParameterException(spec.commandLine(), "--ready-successes must be at least 1, not "
+                                                             + readySuccesses);
+        }
+        if (readyPath != null && readyPath.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--ready-path must not be empty (use / for the root)");
+        }
+        RolloutSettings.Readiness readiness = new RolloutSettings.Readiness(readyPath,
+                readyUrls.stream().map(url -> httpUrl("--ready-url", url)).toList(), readySuccesses);
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun,
+                perContainer, readiness);
+    }
+
+    /** An absolute http(s) URL, or a usage error that names the option and the value. */
+    private URI httpUrl(String option, String value) {
+        try {
+            URI uri = new URI(value);
+            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below, in the same words as any other bad value
+        }
+        throw new ParameterException(spec.commandLine(),
+                "invalid value for " + option + ": '" + value + "' is not an http:// or https:// URL");
+    }
+
+    private void requirePositive(String option, Duration value) {
+        if (value.isZero()) {
+            throw new ParameterException(spec.commandLine(), option + " must be longer than 0");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.zdd.rollout;
+
+import dev.zdd.platform.Action;
+import dev.zdd.platform.Service;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The run's safety promise, checked just before every redeploy: zdd never takes a service down unless every other
+ * service named in the run, outside the current wave, is fully Running with no action in progress. When one is not
+ * (another pipeline redeployed it meanwhile), the step waits for it within its own timeout, then fails without
+ * touching anything. {@code --force} skips it, as it skips every state check.
+ */
+final class Invariant implements Phase {
+
+    private final List<Target> others;
+    private final boolean fresh;
+    /** What the last look found wrong, for the messages; null while nothing was. */
+    private String blocker;
+
+    /**
+     * @param others the run's targets outside the step's wave
+     * @param fresh  the preflight just saw every one of them fully Running and idle
+     */
+    Invariant(List<Target> others, boolean fresh) {
+        this.others = List.copyOf(others);
+        this.fresh = fresh;
+    }
+
+    @Override
+    public Progress advance(Step step, Cue cue) {
+        RunContext context = step.context();
+        if (fresh || others.isEmpty() || context.settings.force()) {
+            return Progress.done();
+        }
+        Set<String> watch = new HashSet<>();
+        String found = null;
+        for (Target other : others) {
+            watch.add(other.id());
+            Service now = context.serviceOrNull(other.id());
+            if (now == null) {
+                String why = other.label() + ", also named in this run, no longer exists; not redeploying "
+                             + step.target().label() + " without it";
+                context.listener.failed(step.target(), why);
+                return Progress.end(StepEnd.failed(step.took(), why));
+            }
+            if (!now.isFullyRunning()) {
+                found = other.label() + " is " + now.stateLabel() + " (" + now.running() + "/" + now.target()
+                        + " running)";
+                break;
+            }
+            List<Action> busy = context.platform.unfinishedActions(now);
+            if (!busy.isEmpty()) {
+                busy.forEach(a -> watch.add(a.id()));
+                found = other.label() + " has " + busy.stream()
+                        .map(a -> (a.name() == null ? "an action" : a.name()) + " " + a.stateLabel())
+                        .collect(Collectors.joining(", "));
+                break;
+            }
+        }
+        if (found == null) {
+            if (blocker != null) {
+                context.listener.detail(step.target(), "the other targets serve again: going on");
+            }
+            return Progress.done();
+        }
+        if (!found.equals(blocker)) {
+            context.listener.detail(step.target(), "waiting: " + found + "; zdd takes no service down while"
+                                                   + " another target of the run is down or busy");
+        }
+        blocker = found;
+        return Progress.poll(watch);
+    }
+
+    @Override
+    public StepEnd expired(Step step, String limit) {
+        String why = "not redeployed: " + blocker + " (another pipeline?), and " + limit;
+        step.context().listener.failed(step.target(), why);
+        return StepEnd.failed(step.took(), why);
+    }
+}

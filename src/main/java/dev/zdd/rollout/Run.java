@@ -1,0 +1,163 @@
+package dev.zdd.rollout;
+
+import dev.zdd.platform.Changes;
+import dev.zdd.platform.PlatformException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One run: resolve every argument, check every target, then wave after wave: redeploy the wave's services at once,
+ * watch each until back and ready, drain, go on. It stops after the first wave in which a service did not make it.
+ */
+final class Run {
+
+    private final RunContext context;
+    private final List<ServiceReport> done = new ArrayList<>();
+
+    Run(RunContext context) {
+        this.context = context;
+    }
+
+    RolloutReport execute(List<List<String>> waveArguments) {
+        List<String> arguments = waveArguments.stream().flatMap(List::stream).toList();
+        List<List<Target>> waves;
+        Duration worstCase;
+        try {
+            rejectRepeatedArguments(arguments);
+            Preflight.requireCapabilities(context.platform, context.settings);
+            if (context.runDeadline != null) {
+                context.boundPlatform(context.runDeadline);
+            }
+            waves = inWaves(new Resolver(context.platform).resolve(arguments), waveArguments);
+            worstCase = new Preflight(context).check(waves);
+        } catch (ResolutionException | DuplicateTargetException | PreflightException | UnsupportedStepException e) {
+            return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), e);
+        } catch (PlatformException e) {
+            boolean interrupted = context.cancellation.isRequested();
+            return new RolloutReport(interrupted ? RunOutcome.INTERRUPTED : RunOutcome.FAILED,
+                    notStarted(arguments), interrupted ? null : e);
+        }
+        context.listener.plan(new Plan(waves, context.settings.dryRun(), context.settings, worstCase));
+        if (context.settings.dryRun()) {
+            return finish(RunOutcome.SUCCESS, waves, 0, null);
+        }
+        try (Changes opened = context.platform.changes()) {
+            context.changes = opened;
+            return rollAll(waves);
+        } finally {
+            context.changes = Changes.NONE;
+        }
+    }
+
+    private RolloutReport rollAll(List<List<Target>> waves) {
+        Pause pause = new Pause(context);
+        for (int w = 0; w < waves.size(); w++) {
+            if (context.cancellation.isRequested()) {
+                return finish(RunOutcome.INTERRUPTED, waves, w, null);
+            }
+            List<Target> wave = waves.get(w);
+            List<Target> others = waves.stream().flatMap(List::stream).filter(t -> !wave.contains(t)).toList();
+            List<Roll> rolls = new ArrayList<>();
+            for (Target target : wave) {
+                rolls.add(new Roll(context, target, others, w == 0));
+            }
+            List<StepEnd> ends = new Wave(context, rolls, pause).run();
+            RunOutcome stopped = null;
+            RuntimeException cause = null;
+            for (int i = 0; i < wave.size(); i++) {
+                StepEnd end = ends.get(i);
+                done.add(report(wave.get(i), end.outcome(), end.took(), end.reason()));
+                if (!end.succeeded()) {
+                    stopped = worse(stopped, end.outcome());
+                    cause = cause == null ? end.cause() : cause;
+                }
+            }
+            if (stopped != null) {
+                return finish(stopped, waves, w + 1, cause);
+            }
+            if (w < waves.size() - 1) {
+                RunOutcome drained = drain(wave);
+                if (drained != null) {
+                    return finish(drained, waves, w + 1, null);
+                }
+            }
+        }
+        return finish(RunOutcome.SUCCESS, waves, waves.size(), null);
+    }
+
+    /** How a run ends when one of a wave's services did not make it: an interrupt says most, then a failure. */
+    private RunOutcome worse(RunOutcome so, ServiceOutcome failed) {
+        RunOutcome now = switch (failed) {
+            case TIMED_OUT -> RunOutcome.TIMED_OUT;
+            case INTERRUPTED -> RunOutcome.INTERRUPTED;
+            default -> RunOutcome.FAILED;
+        };
+        if (so == null || now == RunOutcome.INTERRUPTED) {
+            return now;
+        }
+        return so == RunOutcome.INTERRUPTED || so == RunOutcome.FAILED ? so : now;
+    }
+
+    /** Waits the drain delay after a wave; returns how the run ends when it can't go on, or null to go on. */
+    private RunOutcome drain(List<Target> wave) {
+        Duration delay = context.settings.drainDelay();
+        if (delay.isZero()) {
+            return null;
+        }
+        wave.forEach(t -> context.listener.draining(t, delay));
+        Duration left = context.runDeadline == null ? delay : Duration.between(context.now(), context.runDeadline);
+        try {
+            context.sleeper.sleep(RunContext.shortest(delay, left));
+        } catch (InterruptedException e) {
+            return RunOutcome.INTERRUPTED;
+        }
+        if (context.cancellation.isRequested()) {
+            return RunOutcome.INTERRUPTED;
+        }
+        if (left.compareTo(delay) < 0) {
+            context.listener.detail(wave.get(wave.size() - 1), "the run's deadline passed during the drain delay");
+            return RunOutcome.TIMED_OUT;
+        }
+        return null;
+    }
+
+    /** The resolved targets, in the order given, cut into the waves the arguments formed. */
+    private static List<List<Target>> inWaves(List<Target> targets, List<List<String>> waveArguments) {
+        List<List<Target>> waves = new ArrayList<>();
+        int next = 0;
+        for (List<String> wave : waveArguments) {
+            waves.add(List.copyOf(targets.subList(next, next + wave.size())));
+            next += wave.size();
+        }
+        return waves;
+    }
+
+    private static void rejectRepeatedArguments(List<String> arguments) {
+        Set<String> seen = new HashSet<>();
+        for (String argument : arguments) {
+            if (!seen.add(argument)) {
+                throw new DuplicateTargetException(argument, argument, null);
+            }
+        }
+    }
+
+    private RolloutReport finish(RunOutcome outcome, List<List<Target>> waves, int fromWave, RuntimeException cause) {
+        List<ServiceReport> services = new ArrayList<>(done);
+        waves.subList(fromWave, waves.size()).stream().flatMap(List::stream)
+                .forEach(t -> services.add(report(t, ServiceOutcome.NOT_STARTED, Duration.ZERO, null)));
+        return new RolloutReport(outcome, services, cause);
+    }
+
+    private static List<ServiceReport> notStarted(List<String> arguments) {
+        return arguments.stream()
+                .map(a -> new ServiceReport(a, null, ServiceOutcome.NOT_STARTED, Duration.ZERO, null))
+                .toList();
+    }
+
+    private static ServiceReport report(Target target, ServiceOutcome outcome, Duration took, String reason) {
+        return new ServiceReport(target.label(), target.id(), outcome, took, reason);
+    }
+}
