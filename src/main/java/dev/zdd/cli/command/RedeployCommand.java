@@ -29,6 +29,7 @@ import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.ServiceOutcome;
 import dev.zdd.rollout.ServiceReport;
+import dev.zdd.time.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -148,6 +149,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     @Mixin
     PlatformOptions platformOptions;
 
+    /** The shortest --poll-interval and --probe-interval: 20 requests a second, each. */
+    static final Duration SHORTEST_INTERVAL = Duration.ofMillis(50);
+
     private final Environment env;
     private final Secrets secrets;
 
@@ -163,7 +167,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         RolloutSettings settings = settings();
         List<List<String>> waves = waves();
         List<URI> probes = probeUrls.stream().map(url -> httpUrl("--probe", url)).toList();
-        requirePositive("--probe-interval", probeInterval);
+        requireAtLeast("--probe-interval", probeInterval, SHORTEST_INTERVAL);
         requirePositive("--probe-timeout", probeTimeout);
         if (probeBudget < 0) {
             throw new ParameterException(command, "--probe-budget must be 0 or more, not " + probeBudget);
@@ -272,7 +276,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     }
 
     private RolloutSettings settings() {
-        requirePositive("--poll-interval", pollInterval);
+        requireAtLeast("--poll-interval", pollInterval, SHORTEST_INTERVAL);
         requirePositive("--timeout", timeout);
         if (deadline != null) {
             requirePositive("--deadline", deadline);
@@ -303,6 +307,14 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         }
         throw new ParameterException(spec.commandLine(),
                 "invalid value for " + option + ": '" + value + "' is not an http:// or https:// URL");
+    }
+
+    /** An interval this short would poll the platform (or probe a service) at dozens of requests a second. */
+    private void requireAtLeast(String option, Duration value, Duration floor) {
+        if (value.compareTo(floor) < 0) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least "
+                    + Durations.setting(floor) + ", not " + Durations.setting(value));
+        }
     }
 
     private void requirePositive(String option, Duration value) {
