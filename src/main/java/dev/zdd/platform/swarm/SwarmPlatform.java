@@ -56,7 +56,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     }
 
     /** @param clock "now", for the deadline of {@link #callsUntil} */
-    SwarmPlatform(SwarmConfig config, Clock clock) {
+    public SwarmPlatform(SwarmConfig config, Clock clock) {
         if (config.isPlainRemoteTcp() && !config.insecureHttp()) {
             throw PlatformException.configuration("refusing plain TCP to the Docker Engine at "
                     + config.dockerHost() + ": without TLS anyone on the way could take the engine over; set"

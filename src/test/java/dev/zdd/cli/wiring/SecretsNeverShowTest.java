@@ -84,9 +84,11 @@ class SecretsNeverShowTest {
         server.stubFor(post(urlEqualTo(WEB_URI + "redeploy/")).willReturn(aResponse()
                 .withFault(Fault.CONNECTION_RESET_BY_PEER)));
         // Nothing before the POST; its action after.
-        server.stubFor(get(urlPathEqualTo("/api/v1/action/")).inScenario("actions").whenScenarioStateIs(STARTED)
+        server.stubFor(get(urlPathEqualTo("/api/v1/action/")).withQueryParam("object", matching(".+"))
+                .inScenario("actions").whenScenarioStateIs(STARTED)
                 .willReturn(okJson("{\"meta\": {\"next\": null}, \"objects\": []}")).willSetStateTo("listed"));
-        server.stubFor(get(urlPathEqualTo("/api/v1/action/")).inScenario("actions").whenScenarioStateIs("listed")
+        server.stubFor(get(urlPathEqualTo("/api/v1/action/")).withQueryParam("object", matching(".+"))
+                .inScenario("actions").whenScenarioStateIs("listed")
                 .willReturn(okJson("{\"meta\": {\"next\": null}, "
                 + "\"objects\": [{\"resource_uri\": \"" + ACTION + "\", \"method\": \"POST\", \"path\": \"" + WEB_URI
                 + "redeploy/\", \"state\": \"In progress\", \"start_date\": \"Thu, 01 Jan 2026 00:00:00 +0000\"}]}")));
