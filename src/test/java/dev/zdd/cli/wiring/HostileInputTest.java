@@ -185,6 +185,21 @@ class HostileInputTest {
     }
 
     @Test
+    void aKeyWithQuotesAndBackslashes_echoedByTheServer_neverShowsInTheJsonSummary_evenEscaped() {
+        String key = "k3y\"with\\odd/chars-0123";
+        zdd.variables.put("TUTUM_APIKEY", key);
+        zdd.platforms = connection -> Fixture.failing(dev.zdd.platform.PlatformException.status("GET",
+                "/api/v1/service/", 400, "GET /api/v1/service/ answered 400 Bad Request: unknown key " + key));
+
+        Fixture.Result result = zdd.run("redeploy", "--output", "json", "web-1");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.out()).contains("\"event\":\"summary\"").contains("unknown key ***")
+                .doesNotContain(key, "k3y\\\"with", "with\\\\odd", "odd\\/chars");
+        assertThat(result.err()).doesNotContain(key, "k3y\\\"with");
+    }
+
+    @Test
     void aProxyPassword_neverShows_inAnyEncoding() {
         zdd.variables.put("TUTUM_APIKEY", KEY);
         zdd.variables.put("HTTPS_PROXY", "http://proxyuser:pr%40xy-s3cret@proxy.example:3128");
