@@ -3,6 +3,7 @@ package dev.zdd.cli;
 import dev.zdd.Version;
 import dev.zdd.cli.command.CompletionCommand;
 import dev.zdd.cli.command.RedeployCommand;
+import dev.zdd.cli.command.ReportCommand;
 import dev.zdd.cli.command.ServicesCommand;
 import dev.zdd.cli.common.ExitCodes;
 import dev.zdd.cli.sandbox.DemoCommand;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
         },
         // Every subcommand is registered here.
         subcommands = {RedeployCommand.class, ServicesCommand.class, SandboxCommand.class, DemoCommand.class,
-            CompletionCommand.class})
+            ReportCommand.class, CompletionCommand.class})
 final class ZddCommand implements Callable<Integer> {
 
     @Spec

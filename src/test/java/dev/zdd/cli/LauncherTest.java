@@ -106,6 +106,31 @@ class LauncherTest {
     }
 
     @Test
+    void exits2_namingZddJar_whenItPointsAtAMissingJar_evenWithAJarBesideTheLauncher() throws Exception {
+        Path launcher = layout(dir.resolve("app"), true);
+        Path missing = dir.resolve("missing.jar");
+
+        Run run = run(List.of(launcher.toString(), "--version"), Map.of("ZDD_JAR", missing.toString()));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("zdd: ZDD_JAR points at " + missing + ", which is not a file"
+                                        + " (unset ZDD_JAR to run the zdd.jar beside the launcher)\n");
+        assertThat(javaArgs).doesNotExist();
+    }
+
+    @Test
+    void runsTheJarThatZddJarNames() throws Exception {
+        Path launcher = layout(dir.resolve("app"), true);
+        Path other = Files.writeString(dir.resolve("other.jar"), "");
+
+        Run run = run(List.of(launcher.toString(), "--version"), Map.of("ZDD_JAR", other.toString()));
+
+        assertThat(run.exitCode()).isZero();
+        List<String> args = Files.readAllLines(javaArgs);
+        assertThat(args.subList(args.size() - 3, args.size())).containsExactly("-jar", other.toString(), "--version");
+    }
+
+    @Test
     void installsTheJarTheLauncherALinkAndTheManPages_underPrefix() throws Exception {
         Path checkout = dir.resolve("checkout");
         layout(checkout, false);

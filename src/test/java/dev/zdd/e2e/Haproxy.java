@@ -36,6 +36,8 @@ public final class Haproxy implements AutoCloseable {
     private final Process process;
     private final int port;
     private final List<String> servers;
+    /** With several backends: each one's own frontend port. */
+    private final Map<String, Integer> frontends = new LinkedHashMap<>();
     private int logMark;
 
     private Haproxy(Path dir, Process process, int port, List<String> servers) {
@@ -43,6 +45,58 @@ public final class Haproxy implements AutoCloseable {
         this.process = process;
         this.port = port;
         this.servers = servers;
+    }
+
+    /**
+     * Starts HAProxy with one backend per entry (backend name to its servers, each a name to a loopback port), each
+     * behind a frontend of its own ({@link #url(String)}), and waits until every server is UP.
+     */
+    public static Haproxy startBackends(Map<String, Map<String, Integer>> backends, Duration upWithin)
+            throws Exception {
+        requireInstalled();
+        Path dir = Files.createTempDirectory("zdd-haproxy");
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String backend : backends.keySet()) {
+            ports.put(backend, freePort());
+        }
+        String first = backends.keySet().iterator().next();
+        StringBuilder cfg = new StringBuilder(config(dir.resolve("admin.sock"), ports.get(first),
+                backends.get(first)).replace("frontend web", "frontend " + first)
+                .replace("default_backend app", "default_backend " + first).replace("backend app", "backend "
+                                                                                                   + first));
+        List<String> servers = new java.util.ArrayList<>(backends.get(first).keySet());
+        for (Map.Entry<String, Map<String, Integer>> backend : backends.entrySet()) {
+            if (backend.getKey().equals(first)) {
+                continue;
+            }
+            String name = backend.getKey();
+            cfg.append("\nfrontend ").append(name).append("\n    bind 127.0.0.1:").append(ports.get(name))
+                    .append("\n    default_backend ").append(name).append("\n\nbackend ").append(name)
+                    .append("\n    balance roundrobin\n    option httpchk GET /\n")
+                    .append("    default-server check inter ").append(CHECK_INTERVAL.toMillis()).append(" rise ")
+                    .append(RISE).append(" fall 2 maxconn 8 observe layer4 error-limit 1 on-error mark-down\n");
+            backend.getValue().forEach((server, serverPort) -> cfg.append("    server ").append(server)
+                    .append(" 127.0.0.1:").append(serverPort).append('\n'));
+            servers.addAll(backend.getValue().keySet());
+        }
+        Path file = dir.resolve("haproxy.cfg");
+        Files.writeString(file, cfg.toString());
+        Process process = new ProcessBuilder("haproxy", "-f", file.toString(), "-db")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+        Haproxy haproxy = new Haproxy(dir, process, ports.get(first), List.copyOf(servers));
+        haproxy.frontends.putAll(ports);
+        try {
+            haproxy.awaitAllUp(upWithin);
+        } catch (Throwable e) {
+            haproxy.close();
+            throw e;
+        }
+        return haproxy;
+    }
+
+    /** The frontend of one backend, with {@link #startBackends}. */
+    public URI url(String backend) {
+        return URI.create("http://127.0.0.1:" + frontends.get(backend) + "/");
     }
 
     /**

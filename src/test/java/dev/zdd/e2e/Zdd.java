@@ -47,34 +47,7 @@ public final class Zdd {
      * Tutum settings of the caller's own), and waits for it, at most {@code limit}.
      */
     public static Run redeploy(Map<String, String> env, Duration limit, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString(),
-                "redeploy", "--output", "json"));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile("zdd-out", ".ndjson");
-        Path err = Files.createTempFile("zdd-err", ".log");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
-            builder.environment().keySet().removeIf(name -> name.startsWith("ZDD_") || name.startsWith("TUTUM_")
-                                                            || name.startsWith("DOCKERCLOUD_"));
-            builder.environment().putAll(env);
-            long start = System.nanoTime();
-            Process process = builder.start();
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new AssertionError("zdd did not finish within " + limit + "; stderr:\n" + Files.readString(err));
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            String stdout = Files.readString(out);
-            String[] lines = stdout.strip().split("\n");
-            JsonNode summary = lines[lines.length - 1].isBlank() ? JSON.createObjectNode()
-                    : JSON.readTree(lines[lines.length - 1]);
-            return new Run(process.exitValue(), summary, stdout, Files.readString(err), took);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
+        return start(env, args).finish(limit);
     }
 
     private static void deleteQuietly(Path file) {
@@ -83,5 +56,68 @@ public final class Zdd {
         } catch (IOException e) {
             // a temp file left behind is harmless
         }
+    }
+
+    /** A zdd run in the background, whose NDJSON stdout can be watched while it runs. */
+    public static final class Started {
+
+        private final Process process;
+        private final Path out;
+        private final Path err;
+        private final long start = System.nanoTime();
+
+        private Started(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        /** Waits (polling every 20 ms, bounded) until a stdout line contains {@code text}. */
+        public void awaitOutput(String text, Duration within) throws Exception {
+            long end = System.nanoTime() + within.toNanos();
+            while (!Files.readString(out).contains(text)) {
+                if (System.nanoTime() > end || !process.isAlive() && !Files.readString(out).contains(text)) {
+                    throw new AssertionError("zdd printed no '" + text + "' within " + within + ":\n"
+                                             + Files.readString(out) + Files.readString(err));
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        /** Waits for the end, at most {@code limit}, and returns how it ended. */
+        public Run finish(Duration limit) throws Exception {
+            try {
+                if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    throw new AssertionError("zdd did not finish within " + limit + "; stderr:\n"
+                                             + Files.readString(err));
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                String stdout = Files.readString(out);
+                String[] lines = stdout.strip().split("\n");
+                JsonNode summary = lines[lines.length - 1].isBlank() ? JSON.createObjectNode()
+                        : JSON.readTree(lines[lines.length - 1]);
+                return new Run(process.exitValue(), summary, stdout, Files.readString(err), took);
+            } finally {
+                process.destroyForcibly();
+                deleteQuietly(out);
+                deleteQuietly(err);
+            }
+        }
+    }
+
+    /** Starts {@code zdd redeploy --output json ARGS} in the background, as {@link #redeploy} runs it. */
+    public static Started start(Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString(),
+                "redeploy", "--output", "json"));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("zdd-out", ".ndjson");
+        Path err = Files.createTempFile("zdd-err", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("ZDD_") || name.startsWith("TUTUM_")
+                                                        || name.startsWith("DOCKERCLOUD_"));
+        builder.environment().putAll(env);
+        return new Started(builder.start(), out, err);
     }
 }

@@ -9,6 +9,7 @@ import dev.zdd.rollout.UnsupportedStepException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -62,6 +63,10 @@ public final class Problems {
                 .map(argument -> argument.contains("=") ? argument.substring(0, argument.indexOf('=')) : argument)
                 .toList();
         if (options.isEmpty()) {
+            Set<String> commands = failure.getCommandLine().getCommandSpec().subcommands().keySet();
+            if (!commands.isEmpty()) {
+                return unknownCommand(failure.getUnmatched().get(0), failure.getSuggestions(), commands);
+            }
             return "unexpected argument: " + failure.getUnmatched().stream()
                     .map(argument -> "'" + argument + "'").collect(Collectors.joining(", "));
         }
@@ -72,6 +77,17 @@ public final class Problems {
         }
         List<String> suggestions = failure.getSuggestions();
         return suggestions.isEmpty() ? message : message + "; did you mean " + String.join(" or ", suggestions) + "?";
+    }
+
+    /** A word where a command belongs: the nearest command (picocli's suggestions, most alike first), or all. */
+    private static String unknownCommand(String word, List<String> suggestions, Set<String> commands) {
+        String message = "unknown command '" + word + "'";
+        if (!suggestions.isEmpty()) {
+            return message + "; did you mean " + suggestions.get(0) + "?";
+        }
+        List<String> all = List.copyOf(commands);
+        return message + ": the commands are " + String.join(", ", all.subList(0, all.size() - 1)) + " and "
+               + all.get(all.size() - 1);
     }
 
     private static String unresolved(ResolutionException.Unresolved unresolved) {

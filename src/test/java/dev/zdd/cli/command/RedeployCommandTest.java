@@ -379,10 +379,25 @@ class RedeployCommandTest {
     }
 
     @Test
+    void exits2_andSuggestsTheNearestCommand_forAMistypedOne() {
+        Fixture.Result mistyped = zdd.run("redploy", "web-1");
+        Fixture.Result unknown = zdd.run("xyz");
+
+        assertThat(mistyped.exitCode()).isEqualTo(2);
+        assertThat(mistyped.errLines()).first().isEqualTo("zdd: unknown command 'redploy'; did you mean redeploy?");
+        assertThat(zdd.run("servics").errLines()).first()
+                .isEqualTo("zdd: unknown command 'servics'; did you mean services?");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.errLines()).first().isEqualTo(
+                "zdd: unknown command 'xyz': the commands are redeploy, services, sandbox, demo, report and completion");
+        assertThat(zdd.platform.redeployed()).isEmpty();
+    }
+
+    @Test
     void exits2_withoutACommand() {
         Fixture.Result result = zdd.run();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).startsWith("zdd: missing a command: redeploy, services, sandbox, demo or completion\n");
+        assertThat(result.err()).startsWith("zdd: missing a command: redeploy, services, sandbox, demo, report or completion\n");
     }
 }

@@ -128,6 +128,27 @@ class SwarmPlatformIT {
     }
 
     @Test
+    void aWaveUpdatesItsServicesAtOnce_andTheNextWaveOnlyAfterBothCompleted() throws Exception {
+        String a = swarm.create(swarm.httpd("zdd-it-wave-a", 18470, 1), START);
+        String b = swarm.create(swarm.httpd("zdd-it-wave-b", 18480, 1), START);
+        String c = swarm.create(swarm.httpd("zdd-it-wave-c", 18490, 1), START);
+
+        RolloutReport report = rollout().runWaves(List.of(List.of("zdd-it-wave-a", "zdd-it-wave-b"),
+                List.of("zdd-it-wave-c")), QUICK, events, new Cancellation());
+
+        assertThat(report.outcome()).as("%s %s", report, events).isEqualTo(RunOutcome.SUCCESS);
+        Instant aStarted = Instant.parse(swarm.inspect(a).path("UpdateStatus").path("StartedAt").asText());
+        Instant bStarted = Instant.parse(swarm.inspect(b).path("UpdateStatus").path("StartedAt").asText());
+        Instant aDone = Instant.parse(swarm.inspect(a).path("UpdateStatus").path("CompletedAt").asText());
+        Instant bDone = Instant.parse(swarm.inspect(b).path("UpdateStatus").path("CompletedAt").asText());
+        Instant cStarted = Instant.parse(swarm.inspect(c).path("UpdateStatus").path("StartedAt").asText());
+        // Both of the first wave were updating at the same time; the second wave began after both had finished.
+        assertThat(bStarted).isBefore(aDone);
+        assertThat(aStarted).isBefore(bDone);
+        assertThat(cStarted).isAfterOrEqualTo(aDone).isAfterOrEqualTo(bDone);
+    }
+
+    @Test
     void failsWhenTheNewTasksCannotStart_andLeavesTheNextServiceAlone(@TempDir Path switchDir) throws Exception {
         String broken = swarm.create(TestSwarm.failingWhen(swarm.httpd("zdd-it-broken", 18440, 1), switchDir,
                 false), START);

@@ -67,6 +67,32 @@ class TutumRedeployOutcomeTest {
     }
 
     @Test
+    void aRedeployQueuedBehindAnotherClientsAndWhoseAnswerWasLost_isAdopted_notTheOtherOne() {
+        api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        serviceIs("Redeploying");
+        String theirs = action("/api/v1/action/theirs/", REDEPLOY, "In progress", "Wed, 31 Dec 2025 23:59:59 +0000");
+        actionsOn(WEB_URI, List.of(theirs), List.of(action(NEW_ACTION, REDEPLOY, "Pending", JUST_AFTER_SENDING),
+                theirs));
+
+        Redeployment redeployment = platform.redeploy(web(), true);
+
+        assertThat(redeployment.actionId()).isEqualTo(NEW_ACTION);
+        api.verify(1, postRequestedFor(urlEqualTo(REDEPLOY)));
+    }
+
+    @Test
+    void aPendingRedeployWithoutAStartDateYet_isAdopted() {
+        api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        serviceIs("Redeploying");
+        actionsOn(WEB_URI, List.of(), List.of("{\"resource_uri\": \"" + NEW_ACTION + "\", \"action\": \"Service "
+                           + "Redeploy\", \"method\": \"POST\", \"path\": \"" + REDEPLOY + "\", \"state\": \"Pending\", "
+                           + "\"start_date\": null}"));
+
+        assertThat(platform.redeploy(web(), true).actionId()).isEqualTo(NEW_ACTION);
+        api.verify(1, postRequestedFor(urlEqualTo(REDEPLOY)));
+    }
+
+    @Test
     void aRedeployThatNeverStarted_isSentAgainExactlyOnce() {
         api.stubFor(post(urlEqualTo(REDEPLOY)).inScenario("lost").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("sent once"));
@@ -291,6 +317,12 @@ class TutumRedeployOutcomeTest {
 
     private static ResponseDefinitionBuilder page(String... actions) {
         return okJson("{\"meta\": {\"next\": null}, \"objects\": [" + String.join(", ", actions) + "]}");
+    }
+
+    private static String action(String uri, String path, String state, String startDate) {
+        return "{\"resource_uri\": \"" + uri + "\", \"action\": \"Service Redeploy\", \"method\": \"POST\", "
+               + "\"path\": \"" + path + "\", \"state\": \"" + state + "\", \"start_date\": \"" + startDate
+               + "\"}";
     }
 
     private static String redeployAction(String uri, String path, String startDate) {
