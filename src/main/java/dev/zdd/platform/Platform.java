@@ -11,6 +11,11 @@ import java.util.Map;
  * method may throw a {@link PlatformException}: an implementation retries what is safe to retry, and reports a
  * failure only once its retries are spent; a redeploy is never sent twice unless the first demonstrably did not
  * start.
+ *
+ * <p>Every call is bounded in time, the answer's body included, and by the deadline of {@link #callsUntil}. An
+ * interrupt of the calling thread (the engine's {@code Cancellation}, on SIGINT or SIGTERM) ends a call in flight at
+ * once, whatever it is blocked on: the call fails with a TRANSPORT {@link PlatformException} that says it was
+ * interrupted, and the thread's interrupt flag stays set.
  */
 public interface Platform {
 
