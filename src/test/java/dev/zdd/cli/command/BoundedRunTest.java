@@ -47,7 +47,9 @@ class BoundedRunTest {
             // The limit and the 2 s, with room for a loaded machine's start-up (classes, clients): without
             // the deadline on every call, six tries of a 60 s call timeout.
             assertThat(took).isLessThan(Duration.ofSeconds(3 + 2 + 7));
-            assertThat(result.exitCode()).isNotZero();
+            // Timed out (exit 1), not "the platform could not be used" (exit 5).
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.out()).contains("timed_out");
             assertThat(result.err()).contains("deadline").doesNotContain("\tat ");
             assertThat(api.requests()).allMatch(request -> !request.startsWith("POST"));
         }
