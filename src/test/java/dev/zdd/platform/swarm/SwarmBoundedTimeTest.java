@@ -42,8 +42,8 @@ class SwarmBoundedTimeTest {
     }
 
     private static SwarmPlatform platform(String host, Duration callTimeout) {
-        return new SwarmPlatform(new SwarmConfig(URI.create(host), false, null, false, Duration.ofSeconds(5),
-                callTimeout, false), Clock.systemUTC());
+        return new SwarmPlatform(new SwarmConfig(java.util.List.of(URI.create(host)), false, null, false,
+                Duration.ofSeconds(5), callTimeout, false), Clock.systemUTC(), dev.zdd.time.Sleeper.SYSTEM);
     }
 
     @Test
