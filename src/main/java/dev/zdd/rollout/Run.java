@@ -41,8 +41,10 @@ final class Run {
             return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), e);
         } catch (PlatformException e) {
             boolean interrupted = context.cancellation.isRequested();
-            return new RolloutReport(interrupted ? RunOutcome.INTERRUPTED : RunOutcome.FAILED,
-                    notStarted(arguments), interrupted ? null : e);
+            // The run's deadline passed while resolving or checking: a timeout, not a platform failure.
+            RunOutcome outcome = interrupted ? RunOutcome.INTERRUPTED
+                    : e.isDeadline() ? RunOutcome.TIMED_OUT : RunOutcome.FAILED;
+            return new RolloutReport(outcome, notStarted(arguments), interrupted ? null : e);
         }
         context.listener.plan(new Plan(waves, context.settings.dryRun(), context.settings, worstCase,
                 context.lbAssignment.seen()));

@@ -36,6 +36,7 @@ import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.ServiceOutcome;
 import dev.zdd.rollout.ServiceReport;
+import dev.zdd.time.Durations;
 import dev.zdd.time.Sleeper;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -178,6 +179,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     @Mixin
     LbOptions lbOptions;
 
+    /** The shortest --poll-interval and --probe-interval: 20 requests a second, each. */
+    static final Duration SHORTEST_INTERVAL = Duration.ofMillis(50);
+
     private final Environment env;
     private final Secrets secrets;
 
@@ -202,7 +206,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         RolloutSettings settings = settings(balancing.enabled());
         List<List<String>> waves = waves();
         List<URI> probes = probeUrls.stream().map(url -> httpUrl("--probe", url)).toList();
-        requirePositive("--probe-interval", probeInterval);
+        requireAtLeast("--probe-interval", probeInterval, SHORTEST_INTERVAL);
         requirePositive("--probe-timeout", probeTimeout);
         if (probeBudget < 0) {
             throw new ParameterException(command, "--probe-budget must be 0 or more, not " + probeBudget);
@@ -333,7 +337,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
 
     /** @param paced a load balancer says when a service is back in rotation, so the drain delay defaults to 0 */
     private RolloutSettings settings(boolean paced) {
-        requirePositive("--poll-interval", pollInterval);
+        requireAtLeast("--poll-interval", pollInterval, SHORTEST_INTERVAL);
         requirePositive("--timeout", timeout);
         if (deadline != null) {
             requirePositive("--deadline", deadline);
@@ -379,6 +383,14 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         }
         throw new ParameterException(spec.commandLine(),
                 "invalid value for " + option + ": '" + value + "' is not an http:// or https:// URL");
+    }
+
+    /** An interval this short would poll the platform (or probe a service) at dozens of requests a second. */
+    private void requireAtLeast(String option, Duration value, Duration floor) {
+        if (value.compareTo(floor) < 0) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least "
+                    + Durations.setting(floor) + ", not " + Durations.setting(value));
+        }
     }
 
     private void requirePositive(String option, Duration value) {

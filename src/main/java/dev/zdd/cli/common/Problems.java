@@ -127,8 +127,10 @@ public final class Problems {
                     ? "the platform refused the credentials with HTTP " + failure.status() + request
                       + ": check the user, the API key and its permissions"
                     : "the platform answered HTTP " + failure.status() + request + ": " + failure.getMessage();
-            case TRANSPORT -> "could not reach the platform" + request + ": " + failure.getMessage()
-                              + "; check --api-url and the network";
+            case TRANSPORT -> failure.isDeadline()
+                    ? "gave up waiting for the platform" + request + ": " + failure.getMessage()
+                    : "could not reach the platform" + request + ": " + failure.getMessage()
+                      + "; check --api-url and the network";
             case DECODE -> "the platform's answer could not be read" + request + ": " + failure.getMessage()
                            + "; is --api-url the platform's API?";
         };
