@@ -174,7 +174,7 @@ final class Credentials {
     }
 
     /** Why a file can't be read, in words: the JDK's exceptions often carry only the file's name. */
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
