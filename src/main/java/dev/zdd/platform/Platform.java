@@ -116,15 +116,6 @@ public interface Platform {
     default void callsUntil(Instant deadline) {
     }
 
-    /**
-     * The former name of {@link #callsUntil}, which it now calls: kept until the engine uses the new name.
-     *
-     * @deprecated use {@link #callsUntil(Instant)}
-     */
-    @Deprecated
-    default void retryUntil(Instant deadline) {
-        callsUntil(deadline);
-    }
 
     /**
      * Starts listening for the platform's announcements of changes, in the background; the caller closes what it

@@ -74,7 +74,7 @@ final class RunContext {
 
     /** Bounds the platform's own retries (and, from now on, its requests) by {@code deadline}. */
     void boundPlatform(Instant deadline) {
-        platform.retryUntil(deadline);
+        platform.callsUntil(deadline);
     }
 
     /** Which limit a step hit, in the user's words. */
