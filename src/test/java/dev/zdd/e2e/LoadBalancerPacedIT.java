@@ -130,6 +130,10 @@ class LoadBalancerPacedIT {
             Zdd.Started zdd = Zdd.start(stage.api.zddEnvironment(), "--lb", stage.haproxy.socketUrl(),
                     "--poll-interval", "250ms", "web-1", "web-2");
             zdd.awaitOutput("\"event\":\"lb-drain\"", Duration.ofSeconds(30));
+            // The event says the drain begins; the order reaches HAProxy a moment later.
+            for (int i = 0; i < 100 && !stage.haproxy.status().get("web-1-1").startsWith("DRAIN"); i++) {
+                Thread.sleep(50);
+            }
             assertThat(stage.haproxy.status().get("web-1-1")).startsWith("DRAIN"); // or DRAIN 1/2: a late check
 
             zdd.terminate();

@@ -168,8 +168,9 @@ class SwarmBehindHaproxyIT {
     @Order(4)
     void zddPacedByTheLoadBalancerFailsNoRequest_andIsDoneBeforeTheDockerCli() throws Exception {
         try (Load load = Load.start(haproxy.url(), LOAD_INTERVAL)) {
-            List<String> args = new ArrayList<>(List.of("--platform", "swarm", "--lb", haproxy.socketUrl(),
-                    "--poll-interval", "250ms", "--timeout", "60s"));
+            // The image was imported on the engine, never pushed: there is no registry to ask for its digest.
+            List<String> args = new ArrayList<>(List.of("--platform", "swarm", "--no-resolve-image", "--lb",
+                    haproxy.socketUrl(), "--poll-interval", "250ms", "--timeout", "60s"));
             args.addAll(SERVICES);
             Zdd.Run run = Zdd.redeploy(Map.of(), Duration.ofSeconds(100), args.toArray(String[]::new));
             haproxy.awaitAllUp(WITHIN);
