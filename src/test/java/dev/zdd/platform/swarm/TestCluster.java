@@ -120,7 +120,11 @@ final class TestCluster implements AutoCloseable {
         ObjectNode task = (ObjectNode) spec.path("TaskTemplate");
         task.putObject("Placement").put("MaxReplicas", 1);
         ArrayNode command = (ArrayNode) task.path("ContainerSpec").path("Command");
-        command.set(2, command.textNode("sleep 1; " + command.get(2).asText()));
+        // The nodes share one network namespace, so two tasks of a slot share a port where real nodes would not:
+        // when a manager dies, Swarm may start a slot's new task before the one it replaces has let go of the
+        // port, and a httpd that can't bind exits 1, a failed task. Here it tries again until the port is free.
+        String serve = command.get(2).asText().replaceFirst("^exec ", "");
+        command.set(2, command.textNode("sleep 1; until " + serve + "; do sleep 0.5; done"));
         ((ObjectNode) spec.path("UpdateConfig")).put("FailureAction", failureAction)
                 .put("Delay", 1_000_000_000L);
         return spec;
