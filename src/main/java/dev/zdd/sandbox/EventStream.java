@@ -44,6 +44,7 @@ final class EventStream implements Closeable {
         this.server = new Server(new InetSocketAddress(LoopbackHttp.loopback(), port));
         server.setDaemon(true);
         server.setReuseAddr(true);
+        server.setTcpNoDelay(true); // each event is one small frame: out at once, not after the last one's ACK
     }
 
     /** Binds and serves; throws when the port can't be had. */

@@ -61,7 +61,7 @@ final class LoadBalancer implements Closeable {
         this.sleeper = sleeper;
         this.events = events;
         this.handlers = Threads.bounded("sandbox-lb", 16, 256);
-        this.server = HttpServer.create(new InetSocketAddress(LoopbackHttp.loopback(), port), 100);
+        this.server = LoopbackHttp.server(port, 100);
         server.createContext("/", this::forward);
         server.setExecutor(handlers);
         this.checker = new Thread(this::checkLoop, "sandbox-lb-check");

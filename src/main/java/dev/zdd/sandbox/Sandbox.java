@@ -79,7 +79,7 @@ public final class Sandbox implements AutoCloseable {
             orchestrator.start();
             balancer = new LoadBalancer(options.lbPort, orchestrator.backends(), options.healthCheck,
                     Sleeper.SYSTEM, options.events);
-            api = HttpServer.create(new InetSocketAddress(LoopbackHttp.loopback(), options.apiPort), 50);
+            api = LoopbackHttp.server(options.apiPort, 50);
             stats = new SandboxStats(orchestrator, balancer::inRotation);
             TutumApi handler = new TutumApi(orchestrator, options.user, apiKey, balancer.url(), options.clock, stats);
             api.createContext("/", handler);

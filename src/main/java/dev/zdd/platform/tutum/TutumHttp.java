@@ -103,6 +103,7 @@ final class TutumHttp {
                 .cookieJar(config.flavor() == TutumConfig.Flavor.DOCKERCLOUD
                         ? new MemoryCookieJar(clock) : CookieJar.NO_COOKIES)
                 .addInterceptor(new HttpTrace());
+        Connections.tune(builder, root, config.streamUrl());
         if (config.caCert() != null) {
             CaCertificates trust = CaCertificates.trustingAlso(config.caCert());
             builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager());
