@@ -19,10 +19,13 @@ public interface PlatformFactory {
 
     /** The real adapters, waiting between retries through {@code sleeper}. */
     static PlatformFactory standard(Clock clock, Sleeper sleeper) {
-        return connection -> switch (connection.platform()) {
-            case TUTUM -> tutum(TutumConfig.Flavor.TUTUM, connection, clock, sleeper);
-            case DOCKERCLOUD -> tutum(TutumConfig.Flavor.DOCKERCLOUD, connection, clock, sleeper);
-            case SWARM -> new SwarmPlatform(connection.swarm());
+        return connection -> {
+            Warmup.await();
+            return switch (connection.platform()) {
+                case TUTUM -> tutum(TutumConfig.Flavor.TUTUM, connection, clock, sleeper);
+                case DOCKERCLOUD -> tutum(TutumConfig.Flavor.DOCKERCLOUD, connection, clock, sleeper);
+                case SWARM -> new SwarmPlatform(connection.swarm());
+            };
         };
     }
 
