@@ -82,9 +82,16 @@ class LayeringTest {
     }
 
     @Test
-    void jacksonOnlyInTheAdapters_theSandbox_andTheJsonOutput() {
+    void jacksonOnlyInTheAdapters_theSandbox_theJsonOutput_andTheReport() {
         assertNoUse(in("dev.zdd.platform.tutum").or(in("dev.zdd.platform.swarm")).or(in("dev.zdd.sandbox"))
-                .or(in("dev.zdd.cli.output")).negate(), "com.fasterxml.jackson");
+                .or(in("dev.zdd.cli.output")).or(in("dev.zdd.report")).negate(), "com.fasterxml.jackson");
+    }
+
+    @Test
+    void theReportKnowsOnlyTheJsonEvents_neverTheEngineOrTheCommandLine() {
+        // The page is made of what --output json prints, so that a saved stream renders the same page.
+        assertNoUse(in("dev.zdd.report"), "dev.zdd.cli", "dev.zdd.rollout", "dev.zdd.platform", "dev.zdd.probe",
+                "dev.zdd.sandbox", "picocli", "okhttp3");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.zdd.cli;
 import dev.zdd.Version;
 import dev.zdd.cli.command.CompletionCommand;
 import dev.zdd.cli.command.RedeployCommand;
+import dev.zdd.cli.command.ReportCommand;
 import dev.zdd.cli.command.ServicesCommand;
 import dev.zdd.cli.common.ExitCodes;
 import dev.zdd.cli.sandbox.DemoCommand;
@@ -36,7 +37,7 @@ final class ZddCommand implements Callable<Integer> {
 
     /** Every subcommand, in the order help lists them: each is registered here. */
     static final List<Class<?>> COMMANDS = List.of(RedeployCommand.class, ServicesCommand.class,
-            SandboxCommand.class, DemoCommand.class, CompletionCommand.class);
+            SandboxCommand.class, DemoCommand.class, ReportCommand.class, CompletionCommand.class);
     private static final Set<String> VERSION_OPTIONS = Set.of("-V", "--version");
 
     @Spec

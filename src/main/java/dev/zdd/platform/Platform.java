@@ -2,6 +2,7 @@ package dev.zdd.platform;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A container platform that runs services and can redeploy them: Tutum, Docker Cloud, Docker Swarm.
@@ -35,12 +36,13 @@ public interface Platform {
     Redeployment redeploy(Container container, boolean reuseVolumes);
 
     /**
-     * The actions on the service that have not finished (Pending or In progress), its containers' and its stack's
-     * included: another pipeline's redeploy that the service's own state may not show yet. Platforms that can't
-     * tell return none, and their service state alone speaks.
+     * The actions that have not finished (Pending or In progress) on each of the services, their containers' and
+     * their stacks' included: another pipeline's redeploy that a service's own state may not show yet. Keyed by
+     * service id; a service with none may be left out. One call for several services, since a platform may read
+     * them all at once. Platforms that can't tell return none, and their services' state alone speaks.
      */
-    default List<Action> unfinishedActions(Service service) {
-        return List.of();
+    default Map<String, List<Action>> unfinishedActions(List<Service> services) {
+        return Map.of();
     }
 
     /** What the platform can do beyond redeploying a service; the engine asks before it plans a step. */

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Measures availability while something changes: sends GET requests to each URL on a fixed schedule, one every
@@ -32,6 +33,9 @@ import java.util.concurrent.TimeoutException;
  * List<ProbeReport> reports = prober.stop();
  * }</pre>
  *
+ * <p>With a bucket listener, it also hands out the availability over time: about once a second, the time buckets
+ * ({@link ProbeBuckets}) completed since, and on {@link #stop} the rest, before it returns.
+ *
  * <p>Bounded: one scheduling thread, a small pool for the HTTP client, at most about timeout / interval requests
  * in flight per URL, and {@link #stop} ends all of it.
  */
@@ -43,8 +47,15 @@ public final class AvailabilityProber implements AutoCloseable {
         CompletableFuture<Integer> get(URI url, Duration timeout);
     }
 
+    /** How often the completed buckets are handed to the listener. */
+    static final Duration BUCKETS_EVERY = Duration.ofSeconds(1);
+
+    private static final Duration BUCKET_WIDTH = Duration.ofMillis(100);
+
     private final List<ProbeTally> tallies;
     private final ProbeSettings settings;
+    private final Consumer<ProbeBuckets> bucketListener;
+    private final Object handingOut = new Object();
     private final Clock clock;
     private final Sleeper sleeper;
     private final ThreadPoolExecutor pool;
@@ -59,20 +70,33 @@ public final class AvailabilityProber implements AutoCloseable {
     }
 
     public AvailabilityProber(List<URI> urls, ProbeSettings settings, Clock clock, Sleeper sleeper) {
-        this(urls, settings, clock, sleeper, null);
+        this(urls, settings, clock, sleeper, buckets -> { }, null);
     }
 
-    AvailabilityProber(List<URI> urls, ProbeSettings settings, Clock clock, Sleeper sleeper, Transport transport) {
+    /**
+     * A prober that also hands out the availability over time, to a listener that it calls from its own thread
+     * (and from {@link #stop}'s); what the listener throws is ignored.
+     */
+    public AvailabilityProber(List<URI> urls, ProbeSettings settings, Clock clock, Sleeper sleeper,
+                              Consumer<ProbeBuckets> bucketListener) {
+        this(urls, settings, clock, sleeper, bucketListener, null);
+    }
+
+    AvailabilityProber(List<URI> urls, ProbeSettings settings, Clock clock, Sleeper sleeper,
+                       Consumer<ProbeBuckets> bucketListener, Transport transport) {
         if (urls.isEmpty()) {
             throw new IllegalArgumentException("nothing to probe");
         }
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.bucketListener = Objects.requireNonNull(bucketListener, "bucketListener");
         // Enough room for every request that can start within one timeout, and a little more.
         long perTimeout = settings.timeout().toNanos() / settings.interval().toNanos() + 2;
         int window = (int) Math.min(100_000, Math.max(4, perTimeout * 2));
-        this.tallies = urls.stream().map(url -> new ProbeTally(url, window, settings.timeout())).toList();
+        Duration bucketWidth = bucketWidth(settings.interval());
+        this.tallies = urls.stream().map(url -> new ProbeTally(url, window, settings.timeout(), bucketWidth))
+                .toList();
         this.pool = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
                 task -> {
                     Thread thread = new Thread(task, "zdd-probe-http");
@@ -110,7 +134,20 @@ public final class AvailabilityProber implements AutoCloseable {
         awaitInFlight();
         reports = tallies.stream().map(tally -> tally.finish(end)).toList();
         pool.shutdownNow();
+        handOutBuckets();
         return reports;
+    }
+
+    /**
+     * 100 ms, or the interval rounded up to a whole tenth of a second when it is longer, so that every bucket can
+     * hold a request.
+     */
+    static Duration bucketWidth(Duration interval) {
+        if (interval.compareTo(BUCKET_WIDTH) <= 0) {
+            return BUCKET_WIDTH;
+        }
+        long tenths = (interval.toNanos() + BUCKET_WIDTH.toNanos() - 1) / BUCKET_WIDTH.toNanos();
+        return BUCKET_WIDTH.multipliedBy(tenths);
     }
 
     @Override
@@ -121,8 +158,13 @@ public final class AvailabilityProber implements AutoCloseable {
     private void schedule() {
         Duration interval = settings.interval();
         Instant next = clock.instant();
+        Instant handOutAt = next.plus(BUCKETS_EVERY);
         while (!stopping) {
             tallies.forEach(this::fire);
+            if (!clock.instant().isBefore(handOutAt)) {
+                handOutBuckets();
+                handOutAt = clock.instant().plus(BUCKETS_EVERY);
+            }
             next = next.plus(interval);
             Instant now = clock.instant();
             if (next.isBefore(now)) {
@@ -132,6 +174,20 @@ public final class AvailabilityProber implements AutoCloseable {
                 sleeper.sleep(Duration.between(now, next));
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    private void handOutBuckets() {
+        synchronized (handingOut) {
+            for (ProbeTally tally : tallies) {
+                for (ProbeBuckets buckets : tally.takeBuckets()) {
+                    try {
+                        bucketListener.accept(buckets);
+                    } catch (RuntimeException e) {
+                        // what is done with the buckets must never stop the probing
+                    }
+                }
             }
         }
     }

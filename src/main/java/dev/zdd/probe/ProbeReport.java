@@ -1,6 +1,7 @@
 package dev.zdd.probe;
 
 import java.net.URI;
+import java.time.Instant;
 
 /**
  * What the prober saw at one URL.
@@ -12,9 +13,16 @@ import java.net.URI;
  *                        two requests' start times; an outage still going on when the prober stopped lasts until then
  * @param latencyP50Ms    the median time to an answer (any status), or -1 when nothing answered
  * @param latencyP99Ms    the 99th percentile of the same, or -1
+ * @param longestOutageStart when the longest outage began (its first failed request's start), or null when there
+ *                        was none
  */
 public record ProbeReport(URI url, long requests, long failures, long longestOutageMs, long latencyP50Ms,
-                          long latencyP99Ms) {
+                          long latencyP99Ms, Instant longestOutageStart) {
+
+    public ProbeReport(URI url, long requests, long failures, long longestOutageMs, long latencyP50Ms,
+                       long latencyP99Ms) {
+        this(url, requests, failures, longestOutageMs, latencyP50Ms, latencyP99Ms, null);
+    }
 
     public boolean hadFailures() {
         return failures > 0;

@@ -6,6 +6,7 @@ import dev.zdd.platform.Platform;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -25,10 +26,13 @@ final class Preflight {
         List<PreflightException.Refusal> refusals = new ArrayList<>();
         RolloutSettings settings = context.settings;
         Duration worst = Duration.ZERO;
+        // One read of the unfinished actions for every target at once.
+        Map<String, List<Action>> busy = settings.force() ? Map.of() : context.platform.unfinishedActions(
+                waves.stream().flatMap(List::stream).map(Target::service).toList());
         for (List<Target> wave : waves) {
             int steps = 1;
             for (Target target : wave) {
-                String why = settings.force() ? null : notReady(target);
+                String why = settings.force() ? null : notReady(target, busy.getOrDefault(target.id(), List.of()));
                 List<Container> containers = settings.perContainer() || settings.readiness().path() != null
                         ? context.containersOf(target.service()) : List.of();
                 if (why == null && settings.perContainer() && containers.isEmpty()) {
@@ -57,12 +61,11 @@ final class Preflight {
     }
 
     /** Why a target may not be redeployed now, or null: its state, then the actions under way on it. */
-    private String notReady(Target target) {
+    private static String notReady(Target target, List<Action> busy) {
         String why = RunContext.notReadyToRedeploy(target.service());
         if (why != null) {
             return why;
         }
-        List<Action> busy = context.platform.unfinishedActions(target.service());
         if (busy.isEmpty()) {
             return null;
         }

@@ -4,10 +4,17 @@ package dev.zdd.sandbox;
 final class ApiException extends RuntimeException {
 
     private final int status;
+    private final String allow;
 
     ApiException(int status, String message) {
+        this(status, message, null);
+    }
+
+    /** @param allow for a 405, the methods allowed instead (the {@code Allow} header) */
+    ApiException(int status, String message, String allow) {
         super(message);
         this.status = status;
+        this.allow = allow;
     }
 
     static ApiException notFound(String what) {
@@ -16,5 +23,9 @@ final class ApiException extends RuntimeException {
 
     int status() {
         return status;
+    }
+
+    String allow() {
+        return allow;
     }
 }

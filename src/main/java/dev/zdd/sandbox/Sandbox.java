@@ -25,9 +25,9 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * A local Tutum-compatible platform that needs nothing but Java: the Tutum REST API on loopback, services whose
- * containers are real HTTP servers, and a load balancer with active health checks in front of them. For trying zdd
- * and rehearsing a rollout without an account.
+ * A local Tutum-compatible platform that needs nothing but Java: Tutum's REST API on loopback (and Docker Cloud's,
+ * over the same objects), its events stream, services whose containers are real HTTP servers, and a load balancer
+ * with active health checks in front of them. For trying zdd and rehearsing a rollout without an account.
  *
  * <pre>{@code
  * try (Sandbox sandbox = Sandbox.builder().services(List.of("web-1", "web-2")).build().start()) {
@@ -81,10 +81,13 @@ public final class Sandbox implements AutoCloseable {
                     Sleeper.SYSTEM, options.events);
             api = LoopbackHttp.server(options.apiPort, 50);
             stats = new SandboxStats(orchestrator, balancer::inRotation);
-            TutumApi handler = new TutumApi(orchestrator, options.user, apiKey, balancer.url(), options.clock, stats);
+            Credentials credentials = new Credentials(options.user, apiKey);
+            URI apiBase = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
+            TutumApi handler = new TutumApi(orchestrator, credentials,
+                    new Representations(orchestrator, balancer.url(), apiBase, options.clock), options.clock, stats);
             api.createContext("/", handler);
             api.setExecutor(apiHandlers);
-            stream = startStream(handler, api.getAddress().getPort());
+            stream = startStream(credentials, api.getAddress().getPort());
             balancer.start();
             api.start();
             return this;
@@ -185,10 +188,10 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** On the port asked for; by default on the API's port + 1, or on any free one when that is taken. */
-    private EventStream startStream(TutumApi handler, int apiPort) throws IOException {
+    private EventStream startStream(Credentials credentials, int apiPort) throws IOException {
         boolean fallBack = options.streamPort < 0;
         int port = fallBack ? (apiPort < 65535 ? apiPort + 1 : 0) : options.streamPort;
-        EventStream first = new EventStream(port, handler, options.clock);
+        EventStream first = new EventStream(port, credentials, stats, options.clock);
         try {
             first.start();
             return first;
@@ -198,7 +201,7 @@ public final class Sandbox implements AutoCloseable {
                 throw e;
             }
         }
-        EventStream anyPort = new EventStream(0, handler, options.clock);
+        EventStream anyPort = new EventStream(0, credentials, stats, options.clock);
         anyPort.start();
         return anyPort;
     }

@@ -31,6 +31,8 @@ public final class SandboxStats {
     public static final int KEY_LIMIT = 64;
     static final String OTHER = "(other)";
     static final String NONE = "(none)";
+    private static final java.util.Set<String> SECRET_PARAMETERS = java.util.Set.of("token", "auth", "apikey",
+            "api_key", "password", "pass");
 
     /**
      * One API request.
@@ -80,7 +82,7 @@ public final class SandboxStats {
     /** Counts one request; {@code rawQuery} may be null. */
     void record(Instant time, String method, String rawPath, String rawQuery, String userAgent, int status) {
         String service = serviceOf(rawPath, rawQuery); // outside this object's lock: it reads the platform
-        String path = rawQuery == null || rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery;
+        String path = rawQuery == null || rawQuery.isEmpty() ? rawPath : rawPath + "?" + redacted(rawQuery);
         ApiRequest request = new ApiRequest(time, method, path, userAgent, service, status);
         synchronized (this) {
             total++;
@@ -133,6 +135,9 @@ public final class SandboxStats {
         List<Redeploy> redeploys = new ArrayList<>(newestFirst.size());
         for (int i = newestFirst.size() - 1; i >= 0; i--) {
             ActionInfo action = newestFirst.get(i);
+            if (!action.isRedeploy()) {
+                continue; // a start or stop is not a redeploy
+            }
             String container = action.object().type().equals("container")
                     ? platform.container(action.object().uuid()).map(Orchestrator.ContainerInfo::name).orElse(null)
                     : null;
@@ -211,14 +216,19 @@ public final class SandboxStats {
 
     /** The service a request is about: from its path (service, container or action) or its filter. */
     private String serviceOf(String rawPath, String rawQuery) {
-        if (!rawPath.startsWith(TutumApi.PREFIX)) {
+        ApiPath path;
+        try {
+            path = ApiPath.parse(rawPath, null);
+        } catch (RuntimeException e) {
             return null;
         }
-        String[] parts = rawPath.substring(TutumApi.PREFIX.length()).split("/");
-        if (parts.length >= 2 && !parts[1].isEmpty()) {
-            return switch (parts[0]) {
-                case "service", "container" -> serviceOf(new ObjectRef(parts[0], parts[1]));
-                case "action" -> platform.action(parts[1]).map(a -> serviceOf(a.object())).orElse(null);
+        if (path.isUnknown() || path.isRoot()) {
+            return null;
+        }
+        if (path.id() != null) {
+            return switch (path.resource()) {
+                case "service", "container" -> serviceOf(new ObjectRef(path.resource(), path.id()));
+                case "action" -> platform.action(path.id()).map(a -> serviceOf(a.object())).orElse(null);
                 default -> null;
             };
         }
@@ -229,14 +239,32 @@ public final class SandboxStats {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             if (eq > 0 && (name.equals("service") || name.equals("object"))) {
-                String uri = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                String[] uriParts = uri.split("/");
-                if (uriParts.length >= 2) {
-                    return serviceOf(new ObjectRef(uriParts[uriParts.length - 2], uriParts[uriParts.length - 1]));
+                try {
+                    ObjectRef object = Dialect.refOf(URLDecoder.decode(pair.substring(eq + 1),
+                            StandardCharsets.UTF_8));
+                    if (object != null) {
+                        return serviceOf(object);
+                    }
+                } catch (IllegalArgumentException notEncoded) {
+                    return null;
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * The query as logged: the values of parameters that carry credentials (as Tutum's events stream once took
+     * them) are masked, should a client send them to the API too.
+     */
+    static String redacted(String rawQuery) {
+        List<String> pairs = new ArrayList<>();
+        for (String pair : rawQuery.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String name = (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
+            pairs.add(eq >= 0 && SECRET_PARAMETERS.contains(name) ? pair.substring(0, eq) + "=***" : pair);
+        }
+        return String.join("&", pairs);
     }
 
     private String serviceOf(ObjectRef object) {

@@ -4,85 +4,200 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.zdd.sandbox.Orchestrator.ActionInfo;
+import dev.zdd.sandbox.Orchestrator.Accepted;
+import dev.zdd.sandbox.Orchestrator.Call;
 import dev.zdd.sandbox.Orchestrator.ContainerInfo;
+import dev.zdd.sandbox.Orchestrator.ObjectRef;
 import dev.zdd.sandbox.Orchestrator.ServiceInfo;
-import dev.zdd.sandbox.Orchestrator.StackInfo;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiPredicate;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * The subset of Tutum's REST API v1 that a redeploy client uses, over the {@link Orchestrator}: field names,
- * state strings, dates, the {@code meta}/{@code objects} list envelope, the {@code X-Tutum-Action-URI} header and the
- * {@code {"error": ...}} body as documented. Where the documentation is silent the choices are the sandbox's own and
- * are listed in the README.
+ * Tutum's REST API v1, and Docker Cloud's, over the {@link Orchestrator}: services, containers, stacks, actions, the
+ * one node and node cluster, the API roots and the user's API keys. Field names, state strings, dates, the
+ * {@code meta}/{@code objects} list envelope with Tastypie's paging and filters, the action header and the
+ * {@code {"error": ...}} body are as documented. An operation the API has but the sandbox does not perform answers
+ * 501 naming it; no request answers 500. Where the documentation is silent the choices are the sandbox's own and
+ * are listed in docs/sandbox.md.
  */
 final class TutumApi implements HttpHandler {
 
-    static final String PREFIX = "/api/v1/";
-    static final String ACTION_HEADER = "X-Tutum-Action-URI";
     /** The sandbox's own addition: what it has seen, for measuring clients (see {@link SandboxStats}). */
     static final String STATS_PATH = "/sandbox/stats";
+    /** Where python-dockercloud checks credentials: the host's root, not the API's. */
+    static final String DOCKERCLOUD_AUTH_PATH = "/auth/";
     static final int DEFAULT_LIMIT = 25;
     /** Tastypie's default {@code max_limit}; Tutum's own is not documented. */
     static final int MAX_LIMIT = 1000;
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter
-            .ofPattern("EEE, dd MMM yyyy HH:mm:ss '+0000'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final int MAX_BODY_BYTES = 1 << 16;
-    private static final Set<String> PAGING = Set.of("limit", "offset", "format");
+    private static final int MAX_RECORDED_BODY = 4096;
+    private static final long MAX_DRAINED_BYTES = 16L << 20;
+    /** Query parameters of the framework, never filters: Tastypie's paging and format, and ordering. */
+    private static final Set<String> NOT_FILTERS = Set.of("limit", "offset", "format", "order_by", "include_related");
 
     private final Orchestrator platform;
-    private final byte[] expectedUser;
-    private final byte[] expectedKey;
-    private final URI serviceEndpoint;
+    private final Credentials credentials;
+    private final Representations representations;
     private final Clock clock;
     private final SandboxStats stats;
     private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Resource> resources = new LinkedHashMap<>();
 
-    /**
-     * @param serviceEndpoint what services publish as their endpoint (the load balancer), or null
-     * @param stats           counts every request, and is served at {@value #STATS_PATH}
-     */
-    TutumApi(Orchestrator platform, String user, String apiKey, URI serviceEndpoint, Clock clock,
+    TutumApi(Orchestrator platform, Credentials credentials, Representations representations, Clock clock,
              SandboxStats stats) {
         this.platform = platform;
+        this.credentials = credentials;
+        this.representations = representations;
         this.clock = clock;
         this.stats = stats;
-        this.expectedUser = user.getBytes(StandardCharsets.UTF_8);
-        this.expectedKey = apiKey.getBytes(StandardCharsets.UTF_8);
-        this.serviceEndpoint = serviceEndpoint;
+        defineResources();
     }
+
+    // ---- what each resource serves
+
+    /** One performed operation on an object, e.g. a service's redeploy. */
+    @FunctionalInterface
+    private interface Performer {
+        Response perform(String uuid, Call call, Dialect dialect);
+    }
+
+    /**
+     * An operation of the API on an existing object ({@code POST .../redeploy/}); {@code method} null for any
+     * method, {@code performer} null for one the sandbox does not perform (501).
+     */
+    private record Operation(String method, String name, Performer performer) {
+    }
+
+    private record Resource(String type,
+                            Function<Dialect, List<Map<String, Object>>> list,
+                            BiFunction<String, Dialect, Optional<Map<String, Object>>> get,
+                            Map<String, Filters.Filter> filters,
+                            Map<String, Operation> operations,
+                            boolean creatable,
+                            boolean updatable) {
+    }
+
+    private void defineResources() {
+        Filters f = new Filters(platform);
+        Representations r = representations;
+        add(new Resource("service",
+                d -> platform.services().stream().map(s -> r.service(s, d)).toList(),
+                (uuid, d) -> platform.service(uuid).map(s -> r.service(s, d)),
+                f.services(),
+                operations(
+                        new Operation("POST", "redeploy", (uuid, call, d) -> accepted(
+                                platform.redeployService(uuid, call), r::service, d)),
+                        new Operation("POST", "start", (uuid, call, d) -> accepted(
+                                platform.startService(uuid, call), r::service, d)),
+                        new Operation("POST", "stop", (uuid, call, d) -> accepted(
+                                platform.stopService(uuid, call), r::service, d)),
+                        new Operation("POST", "scale", null),
+                        new Operation(null, "logs", null)),
+                true, true));
+        add(new Resource("container",
+                d -> platform.containers().stream().map(c -> r.container(c, d)).toList(),
+                (uuid, d) -> platform.container(uuid).map(c -> r.container(c, d)),
+                f.containers(),
+                operations(
+                        new Operation("POST", "redeploy", (uuid, call, d) -> accepted(
+                                platform.redeployContainer(uuid, call), r::container, d)),
+                        new Operation("POST", "start", (uuid, call, d) -> accepted(
+                                platform.startContainer(uuid, call), r::container, d)),
+                        new Operation("POST", "stop", (uuid, call, d) -> accepted(
+                                platform.stopContainer(uuid, call), r::container, d)),
+                        new Operation(null, "logs", null),
+                        new Operation(null, "exec", null)),
+                false, false));
+        add(new Resource("stack",
+                d -> platform.stacks().stream().map(s -> r.stack(s, d)).toList(),
+                (uuid, d) -> platform.stack(uuid).map(s -> r.stack(s, d)),
+                f.stacks(),
+                operations(
+                        new Operation("POST", "start", null),
+                        new Operation("POST", "stop", null),
+                        new Operation("POST", "redeploy", null),
+                        new Operation("GET", "export", null)),
+                true, true));
+        add(new Resource("action",
+                d -> platform.actions().stream().map(a -> r.action(a, d)).toList(),
+                (uuid, d) -> platform.action(uuid).map(a -> r.action(a, d)),
+                f.actions(),
+                operations(
+                        new Operation("POST", "cancel", null),
+                        new Operation("POST", "retry", null),
+                        new Operation(null, "logs", null)),
+                false, false));
+        add(new Resource("node",
+                d -> List.of(r.node(d)),
+                (uuid, d) -> uuid.equals(platform.node().uuid()) ? Optional.of(r.node(d)) : Optional.empty(),
+                f.nodes(),
+                operations(
+                        new Operation("POST", "deploy", null),
+                        new Operation("POST", "docker-upgrade", null),
+                        new Operation("POST", "health-check", null)),
+                false, true));
+        add(new Resource("nodecluster",
+                d -> List.of(r.nodeCluster(d)),
+                (uuid, d) -> uuid.equals(platform.node().clusterUuid()) ? Optional.of(r.nodeCluster(d))
+                        : Optional.empty(),
+                f.nodeClusters(),
+                operations(
+                        new Operation("POST", "deploy", null),
+                        new Operation("POST", "docker-upgrade", null)),
+                true, true));
+    }
+
+    private void add(Resource resource) {
+        resources.put(resource.type(), resource);
+    }
+
+    private static Map<String, Operation> operations(Operation... operations) {
+        Map<String, Operation> byName = new LinkedHashMap<>();
+        for (Operation operation : operations) {
+            byName.put(operation.name(), operation);
+        }
+        return byName;
+    }
+
+    private static <T> Response accepted(Accepted<T> accepted, BiFunction<T, Dialect, Map<String, Object>> render,
+                                         Dialect dialect) {
+        return new Response(202, render.apply(accepted.subject(), dialect),
+                Map.of(dialect.actionHeader(), dialect.uri("action", accepted.action().uuid())));
+    }
+
+    // ---- handling a request
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             Instant received = clock.instant();
-            exchange.getRequestBody().readNBytes(MAX_BODY_BYTES); // action POSTs carry none, or {}
+            byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES);
+            // The rest is read too (up to a bound), so that the client, still sending, gets the answer rather than a
+            // connection reset.
+            drain(exchange);
             Response response;
             try {
-                response = route(exchange);
+                response = route(exchange, body);
             } catch (ApiException e) {
-                response = Response.error(e.status(), e.getMessage());
+                response = new Response(e.status(), Map.of("error", e.getMessage()),
+                        e.allow() == null ? Map.of() : Map.of("Allow", e.allow()));
             } catch (RuntimeException e) {
+                // A bug, should there be one: still an answer in Tutum's shape, never a dropped connection.
                 response = Response.error(500, "sandbox error: " + e);
             }
             URI uri = exchange.getRequestURI();
@@ -94,313 +209,161 @@ final class TutumApi implements HttpHandler {
         }
     }
 
-    private record Response(int status, Object body, String actionUri) {
+    private record Response(int status, Object body, Map<String, String> headers) {
         static Response ok(Object body) {
-            return new Response(200, body, null);
+            return new Response(200, body, Map.of());
         }
 
         static Response error(int status, String message) {
-            return new Response(status, Map.of("error", message), null);
+            return new Response(status, Map.of("error", message), Map.of());
         }
     }
 
-    private Response route(HttpExchange exchange) {
-        if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"zdd sandbox\"");
-            throw new ApiException(401, "Authentication credentials were not provided or are not valid: "
-                                        + "send Basic user:apikey");
+    private Response route(HttpExchange exchange, byte[] body) {
+        if (!credentials.accept(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return new Response(401, Map.of("error", "Authentication credentials were not provided or are not"
+                                                     + " valid: send Basic user:apikey"),
+                    Map.of("WWW-Authenticate", "Basic realm=\"zdd sandbox\""));
         }
+        String method = exchange.getRequestMethod().equals("HEAD") ? "GET" : exchange.getRequestMethod();
         URI uri = exchange.getRequestURI();
         String path = uri.getRawPath();
+        Map<String, String> query = parseQuery(uri.getRawQuery());
         if (path.equals(STATS_PATH)) {
-            requireMethod(exchange.getRequestMethod(), "GET");
+            requireMethod(method, "GET");
             return Response.ok(stats.toJson());
         }
-        if (!path.startsWith(PREFIX) || !path.endsWith("/")) {
-            throw new ApiException(404, "Not found: " + path + " (the API's paths start with " + PREFIX
-                                        + " and end with /)");
+        if (path.equals(DOCKERCLOUD_AUTH_PATH)) {
+            requireMethod(method, "GET");
+            return Response.ok(apiKeys());
         }
-        String[] parts = path.substring(PREFIX.length(), path.length() - 1).split("/");
-        String method = exchange.getRequestMethod();
-        Map<String, String> query = parseQuery(uri.getRawQuery());
-        String resource = parts[0];
-        boolean known = Set.of("service", "container", "stack", "action").contains(resource);
-        if (!known || parts.length > 3) {
-            throw new ApiException(404, "Not found: " + path);
+        ApiPath to = ApiPath.parse(path, credentials.user());
+        if (to.isUnknown()) {
+            throw new ApiException(404, "Not found: " + path + " (the API's paths are /api/v1/RESOURCE/... or"
+                                        + " /api/SUBSYSTEM/v1/[NAMESPACE/]RESOURCE/..., and end with /)");
         }
-        if (parts.length == 3) {
-            if (!parts[2].equals("redeploy") || !(resource.equals("service") || resource.equals("container"))) {
-                throw new ApiException(404, "Not found: " + path);
+        Dialect dialect = to.dialect();
+        if (to.isRoot()) {
+            requireMethod(method, "GET");
+            return Response.ok(root(dialect, to.subsystem()));
+        }
+        if (!dialect.dockerCloud() && to.resource().equals("auth") && to.id() == null) {
+            requireMethod(method, "GET");
+            return Response.ok(apiKeys());
+        }
+        Resource resource = resources.get(to.resource());
+        if (resource == null) {
+            throw new ApiException(404, "Not found: " + path + " (the sandbox serves " + String.join(", ",
+                    resources.keySet()) + ")");
+        }
+        if (to.id() == null) {
+            if (method.equals("POST") && resource.creatable()) {
+                throw unsupported("create a " + resource.type(), "POST", path);
             }
-            requireMethod(method, "POST");
-            checkOnly(query, Set.of("reuse_volumes"));
-            String agent = exchange.getRequestHeaders().getFirst("User-Agent");
-            return resource.equals("service") ? redeployService(parts[1], path, agent)
-                    : redeployContainer(parts[1], path, agent);
+            requireMethod(method, "GET");
+            return Response.ok(list(resource, dialect, path, query));
         }
-        requireMethod(method, "GET");
-        if (parts.length == 2) {
-            return Response.ok(one(resource, parts[1]));
+        Optional<Map<String, Object>> object = resource.get().apply(to.id(), dialect);
+        if (object.isEmpty()) {
+            throw ApiException.notFound(resource.type() + " " + to.id());
         }
-        return Response.ok(list(resource, path, query));
+        if (to.operation() == null) {
+            switch (method) {
+                case "GET" -> {
+                    return Response.ok(object.get());
+                }
+                case "DELETE" -> throw unsupported(resource.type() + " terminate", method, path);
+                case "PATCH", "PUT" -> {
+                    if (resource.updatable()) {
+                        throw unsupported(resource.type() + " update", method, path);
+                    }
+                    throw methodNotAllowed(method, "GET" + (resource.type().equals("container") ? ", DELETE" : ""));
+                }
+                default -> throw methodNotAllowed(method, "GET, DELETE" + (resource.updatable() ? ", PATCH" : ""));
+            }
+        }
+        Operation operation = resource.operations().get(to.operation());
+        if (operation == null) {
+            throw new ApiException(404, "Not found: " + path + " (a " + resource.type() + " has no operation '"
+                                        + to.operation() + "')");
+        }
+        if (operation.method() != null) {
+            requireMethod(method, operation.method());
+        }
+        if (operation.performer() == null) {
+            throw unsupported(resource.type() + " " + operation.name(), exchange.getRequestMethod(), path);
+        }
+        Call call = new Call(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("User-Agent"),
+                recorded(body), remoteAddress(exchange));
+        return operation.performer().perform(to.id(), call, dialect);
+    }
+
+    private static ApiException unsupported(String operation, String method, String path) {
+        return new ApiException(501, "The sandbox does not perform " + operation + " (" + method + " " + path
+                                     + "): it performs service and container redeploy, start and stop");
     }
 
     private static void requireMethod(String method, String allowed) {
         if (!method.equals(allowed)) {
-            throw new ApiException(405, "Method " + method + " not allowed here; the sandbox serves " + allowed);
+            throw methodNotAllowed(method, allowed);
         }
     }
 
-    // ---- redeploy
-
-    private Response redeployService(String uuid, String path, String agent) {
-        Orchestrator.Accepted<ServiceInfo> accepted = platform.redeployService(uuid, path, agent);
-        return new Response(202, service(accepted.subject()), uri("action", accepted.action().uuid()));
-    }
-
-    private Response redeployContainer(String uuid, String path, String agent) {
-        Orchestrator.Accepted<ContainerInfo> accepted = platform.redeployContainer(uuid, path, agent);
-        return new Response(202, container(accepted.subject()), uri("action", accepted.action().uuid()));
+    private static ApiException methodNotAllowed(String method, String allowed) {
+        return new ApiException(405, "Method " + method + " not allowed here; allowed: " + allowed, allowed);
     }
 
     // ---- reading
 
-    private Map<String, Object> one(String resource, String uuid) {
-        Optional<Map<String, Object>> found = switch (resource) {
-            case "service" -> platform.service(uuid).map(this::service);
-            case "container" -> platform.container(uuid).map(this::container);
-            case "stack" -> platform.stack(uuid).map(this::stack);
-            default -> platform.action(uuid).map(this::action);
-        };
-        return found.orElseThrow(() -> ApiException.notFound(resource + " " + uuid));
+    /** Tastypie's top level: each resource's list endpoint, by name. */
+    private Map<String, Object> root(Dialect dialect, String subsystem) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        if (!dialect.dockerCloud()) {
+            root.put("auth", Map.of("list_endpoint", Dialect.TUTUM_PREFIX + "auth/"));
+        }
+        for (String type : resources.keySet()) {
+            if (subsystem == null || subsystem.equals(Dialect.SUBSYSTEMS.get(type))) {
+                root.put(type, Map.of("list_endpoint", dialect.list(type)));
+            }
+        }
+        return root;
     }
 
-    private Map<String, Object> list(String resource, String path, Map<String, String> query) {
-        List<Map<String, Object>> all = switch (resource) {
-            case "service" -> platform.services().stream().map(this::service).toList();
-            case "container" -> platform.containers().stream().map(this::container).toList();
-            case "stack" -> platform.stacks().stream().map(this::stack).toList();
-            default -> platform.actions().stream().map(this::action).toList();
-        };
-        Map<String, BiPredicate<Map<String, Object>, String>> filters = filters(resource);
-        checkOnly(query, filters.keySet());
+    /** What {@code GET /api/v1/auth/} answered before December 2015: the user's API keys. */
+    private Map<String, Object> apiKeys() {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("key", credentials.apiKey());
+        key.put("username", credentials.user());
+        return Filters.page(List.of(key), Dialect.TUTUM_PREFIX + "auth/", Map.of());
+    }
+
+    private Map<String, Object> list(Resource resource, Dialect dialect, String path, Map<String, String> query) {
+        List<Map<String, Object>> all = resource.list().apply(dialect);
+        Set<String> fields = all.isEmpty() ? Set.of() : all.get(0).keySet();
+        Map<String, Filters.Filter> applied = new LinkedHashMap<>();
+        for (Map.Entry<String, String> parameter : query.entrySet()) {
+            String name = parameter.getKey();
+            Filters.Filter filter = resource.filters().get(name);
+            if (filter != null) {
+                applied.put(name, filter);
+            } else if (!NOT_FILTERS.contains(name)) {
+                Filters.refuseFieldWithoutFilter(name, fields, resource.filters().keySet());
+                // Any other name is not a field: ignored, as Tastypie did.
+            }
+        }
+        if (resource.type().equals("action") && query.containsKey("object")
+            && Filters.isTrue("include_related", query.get("include_related"))) {
+            applied.put("object", filters().related(Dialect.refOf(query.get("object"))));
+        }
         List<Map<String, Object>> matching = all.stream()
-                .filter(object -> query.entrySet().stream()
-                        .filter(e -> filters.containsKey(e.getKey()))
-                        .allMatch(e -> filters.get(e.getKey()).test(object, e.getValue())))
+                .filter(object -> applied.entrySet().stream()
+                        .allMatch(e -> e.getValue().test(object, query.get(e.getKey()))))
                 .toList();
-        return page(matching, path, query);
+        return Filters.page(matching, path, query);
     }
 
-    /** The documented filters of each list, plus the undocumented ones the official SDK relies on. */
-    private Map<String, BiPredicate<Map<String, Object>, String>> filters(String resource) {
-        Map<String, BiPredicate<Map<String, Object>, String>> filters = new LinkedHashMap<>();
-        filters.put("uuid", field("uuid"));
-        filters.put("uuid__startswith", (o, v) -> String.valueOf(o.get("uuid")).startsWith(v));
-        switch (resource) {
-            case "service" -> {
-                filters.put("name", field("name"));
-                filters.put("state", field("state"));
-                filters.put("stack", field("stack"));
-                filters.put("stack__name", (o, v) -> v.equals(stackName(o.get("stack"))));
-            }
-            case "container" -> {
-                filters.put("name", field("name"));
-                filters.put("state", field("state"));
-                filters.put("service", field("service"));
-                filters.put("node", field("node"));
-                filters.put("service__stack__name", (o, v) -> v.equals(platform.service(uuidOf(o.get("service")))
-                        .map(s -> stackName(s.stackUuid() == null ? null : uri("stack", s.stackUuid())))
-                        .orElse(null)));
-            }
-            case "stack" -> filters.put("name", field("name"));
-            default -> {
-                filters.put("state", field("state"));
-                filters.put("object", field("object"));
-                // Accepted for compatibility; the sandbox's actions have no related objects worth adding.
-                filters.put("include_related", (o, v) -> true);
-            }
-        }
-        return filters;
-    }
-
-    private static BiPredicate<Map<String, Object>, String> field(String name) {
-        return (object, value) -> value.equals(object.get(name));
-    }
-
-    private String stackName(Object stackUri) {
-        return stackUri == null ? null
-                : platform.stack(uuidOf(stackUri)).map(StackInfo::name).orElse(null);
-    }
-
-    private static String uuidOf(Object resourceUri) {
-        String[] parts = String.valueOf(resourceUri).split("/");
-        return parts[parts.length - 1];
-    }
-
-    private static void checkOnly(Map<String, String> query, Set<String> allowed) {
-        for (String name : query.keySet()) {
-            if (!allowed.contains(name) && !PAGING.contains(name)) {
-                throw new ApiException(400, "The '" + name + "' field does not allow filtering.");
-            }
-        }
-    }
-
-    /** Tastypie-style paging: {@code meta.next} and {@code previous} are host-relative paths with the query. */
-    private static Map<String, Object> page(List<Map<String, Object>> all, String path, Map<String, String> query) {
-        int limit = number(query, "limit", DEFAULT_LIMIT);
-        int offset = number(query, "offset", 0);
-        if (limit == 0 || limit > MAX_LIMIT) {
-            limit = MAX_LIMIT;
-        }
-        int from = Math.min(offset, all.size());
-        int to = Math.min(all.size(), from + limit);
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("limit", limit);
-        meta.put("next", to < all.size() ? link(path, query, limit, offset + limit) : null);
-        meta.put("offset", offset);
-        meta.put("previous", offset > 0 ? link(path, query, limit, Math.max(0, offset - limit)) : null);
-        meta.put("total_count", all.size());
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("meta", meta);
-        envelope.put("objects", all.subList(from, to));
-        return envelope;
-    }
-
-    private static int number(Map<String, String> query, String name, int fallback) {
-        String value = query.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int number = Integer.parseInt(value);
-            if (number < 0) {
-                throw new NumberFormatException();
-            }
-            return number;
-        } catch (NumberFormatException e) {
-            throw new ApiException(400, "Invalid " + name + " '" + value + "' provided. Please provide a "
-                                        + "positive integer.");
-        }
-    }
-
-    private static String link(String path, Map<String, String> query, int limit, int offset) {
-        Map<String, String> next = new LinkedHashMap<>(query);
-        next.remove("limit");
-        next.remove("offset");
-        next.put("limit", Integer.toString(limit));
-        next.put("offset", Integer.toString(offset));
-        List<String> pairs = new ArrayList<>();
-        next.forEach((k, v) -> pairs.add(encode(k) + "=" + encode(v)));
-        return path + "?" + String.join("&", pairs);
-    }
-
-    // ---- representations
-
-    private Map<String, Object> service(ServiceInfo s) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("uuid", s.uuid());
-        o.put("resource_uri", uri("service", s.uuid()));
-        o.put("name", s.name());
-        o.put("nickname", s.name());
-        o.put("image_name", "zdd/sandbox-app:latest");
-        o.put("state", s.state().label());
-        o.put("synchronized", true);
-        o.put("stack", s.stackUuid() == null ? null : uri("stack", s.stackUuid()));
-        o.put("containers", s.containerUuids().stream().map(uuid -> uri("container", uuid)).toList());
-        o.put("container_ports", serviceEndpoint == null ? List.of()
-                : List.of(port(serviceEndpoint.getPort(), serviceEndpoint.toString())));
-        o.put("target_num_containers", s.target());
-        o.put("current_num_containers", s.current());
-        o.put("running_num_containers", s.running());
-        o.put("stopped_num_containers", s.stopped());
-        o.put("deployment_strategy", "EMPTIEST_NODE");
-        o.put("sequential_deployment", true);
-        o.put("autorestart", "OFF");
-        o.put("autodestroy", "OFF");
-        o.put("autoredeploy", false);
-        o.put("deployed_datetime", date(s.deployed()));
-        o.put("started_datetime", date(s.deployed()));
-        o.put("stopped_datetime", null);
-        o.put("destroyed_datetime", null);
-        return o;
-    }
-
-    private Map<String, Object> container(ContainerInfo c) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("uuid", c.uuid());
-        o.put("resource_uri", uri("container", c.uuid()));
-        o.put("name", c.name());
-        o.put("service", uri("service", c.serviceUuid()));
-        o.put("node", null);
-        o.put("image_name", "zdd/sandbox-app:latest");
-        o.put("state", c.state().label());
-        o.put("synchronized", true);
-        o.put("exit_code", c.exitCode());
-        o.put("exit_code_msg", c.exitMessage());
-        o.put("private_ip", "127.0.0.1");
-        o.put("public_dns", "127.0.0.1");
-        o.put("container_ports", List.of(port(c.port(), "http://127.0.0.1:" + c.port() + "/")));
-        o.put("deployed_datetime", date(c.deployed()));
-        o.put("started_datetime", date(c.started()));
-        o.put("stopped_datetime", date(c.stopped()));
-        o.put("destroyed_datetime", date(c.destroyed()));
-        return o;
-    }
-
-    private static Map<String, Object> port(int outerPort, String endpoint) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("protocol", "tcp");
-        o.put("inner_port", 80);
-        o.put("outer_port", outerPort);
-        o.put("port_name", "http");
-        o.put("uri_protocol", "http");
-        o.put("endpoint_uri", endpoint);
-        o.put("published", true);
-        return o;
-    }
-
-    private Map<String, Object> stack(StackInfo s) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("uuid", s.uuid());
-        o.put("resource_uri", uri("stack", s.uuid()));
-        o.put("name", s.name());
-        o.put("nickname", s.name());
-        o.put("state", s.state().label());
-        o.put("synchronized", true);
-        o.put("services", s.serviceUuids().stream().map(uuid -> uri("service", uuid)).toList());
-        o.put("deployed_datetime", null);
-        o.put("destroyed_datetime", null);
-        return o;
-    }
-
-    private Map<String, Object> action(ActionInfo a) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("uuid", a.uuid());
-        o.put("resource_uri", uri("action", a.uuid()));
-        o.put("object", uri(a.object().type(), a.object().uuid()));
-        o.put("action", a.name());
-        o.put("method", a.method());
-        o.put("path", a.path());
-        o.put("user_agent", a.userAgent() == null ? "" : a.userAgent());
-        o.put("start_date", date(a.start()));
-        o.put("end_date", date(a.end()));
-        o.put("state", a.state().label());
-        o.put("ip", "127.0.0.1");
-        o.put("location", "zdd sandbox");
-        o.put("body", "");
-        o.put("is_user_action", true);
-        o.put("can_be_canceled", false);
-        o.put("can_be_retried", false);
-        return o;
-    }
-
-    static String uri(String type, String uuid) {
-        return PREFIX + type + "/" + uuid + "/";
-    }
-
-    private static String date(Instant instant) {
-        return instant == null ? null : DATE.format(instant);
+    private Filters filters() {
+        return new Filters(platform);
     }
 
     // ---- plumbing
@@ -410,37 +373,32 @@ final class TutumApi implements HttpHandler {
         return stats;
     }
 
-    /** Whether an {@code Authorization} header value carries the sandbox's user and key. */
-    boolean authorized(String header) {
-        if (header == null) {
-            return false;
-        }
-        String credentials;
-        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                credentials = new String(Base64.getDecoder().decode(header.substring(6).trim()),
-                        StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return false;
+    private static void drain(HttpExchange exchange) {
+        try {
+            byte[] chunk = new byte[8192];
+            long left = MAX_DRAINED_BYTES;
+            int n;
+            while (left > 0 && (n = exchange.getRequestBody().read(chunk, 0, (int) Math.min(chunk.length, left))) > 0) {
+                left -= n;
             }
-        } else if (header.regionMatches(true, 0, "ApiKey ", 0, 7)) {
-            credentials = header.substring(7).trim(); // Tutum's pre-2015-12 scheme, still accepted then
-        } else {
-            return false;
+        } catch (IOException e) {
+            // the client stopped sending: nothing more to read
         }
-        int colon = credentials.indexOf(':');
-        if (colon < 0) {
-            return false;
-        }
-        // Both compared in constant time, so that the answer's timing tells nothing about the key.
-        boolean user = MessageDigest.isEqual(expectedUser,
-                credentials.substring(0, colon).getBytes(StandardCharsets.UTF_8));
-        boolean key = MessageDigest.isEqual(expectedKey,
-                credentials.substring(colon + 1).getBytes(StandardCharsets.UTF_8));
-        return user & key;
     }
 
-    private static Map<String, String> parseQuery(String raw) {
+    private static String recorded(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        return text.length() > MAX_RECORDED_BODY ? text.substring(0, MAX_RECORDED_BODY) : text;
+    }
+
+    private static String remoteAddress(HttpExchange exchange) {
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? Representations.HOST
+                : remote.getAddress().getHostAddress();
+    }
+
+    /** The query's parameters, decoded; the last of a repeated one wins. A broken encoding is a 400. */
+    static Map<String, String> parseQuery(String raw) {
         Map<String, String> query = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return query;
@@ -450,18 +408,18 @@ final class TutumApi implements HttpHandler {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            query.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            try {
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                query.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "The query string is not URL-encoded: " + e.getMessage());
+            }
         }
         return query;
     }
 
     private static String decode(String text) {
         return URLDecoder.decode(text, StandardCharsets.UTF_8);
-    }
-
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     private void send(HttpExchange exchange, Response response) throws IOException {
@@ -472,12 +430,47 @@ final class TutumApi implements HttpHandler {
             throw new IOException("cannot write JSON", e);
         }
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        if (response.actionUri() != null) {
-            exchange.getResponseHeaders().set(ACTION_HEADER, response.actionUri());
+        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(response.status(), -1); // the headers of the GET, no body
+            return;
         }
         exchange.sendResponseHeaders(response.status(), body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
+    }
+
+    /** Which related objects' actions {@code include_related} adds, per Tutum's table of relationships. */
+    static Set<ObjectRef> relatedTo(Orchestrator platform, ObjectRef object) {
+        Set<ObjectRef> related = new LinkedHashSet<>();
+        if (object == null) {
+            return related;
+        }
+        related.add(object);
+        switch (object.type()) {
+            case "service" -> platform.service(object.uuid()).ifPresent(s -> addService(platform, s, related));
+            case "container" -> platform.container(object.uuid()).ifPresent(c -> {
+                related.add(new ObjectRef("service", c.serviceUuid()));
+                platform.service(c.serviceUuid()).map(ServiceInfo::stackUuid)
+                        .ifPresent(stack -> related.add(new ObjectRef("stack", stack)));
+            });
+            case "stack" -> platform.stack(object.uuid()).ifPresent(stack -> stack.serviceUuids()
+                    .forEach(uuid -> platform.service(uuid).ifPresent(s -> addService(platform, s, related))));
+            case "node" -> related.add(new ObjectRef("nodecluster", platform.node().clusterUuid()));
+            case "nodecluster" -> related.add(new ObjectRef("node", platform.node().uuid()));
+            default -> {
+            }
+        }
+        return related;
+    }
+
+    private static void addService(Orchestrator platform, ServiceInfo service, Set<ObjectRef> related) {
+        related.add(new ObjectRef("service", service.uuid()));
+        if (service.stackUuid() != null) {
+            related.add(new ObjectRef("stack", service.stackUuid()));
+        }
+        platform.containersEver(service.uuid()).stream().map(ContainerInfo::uuid)
+                .forEach(uuid -> related.add(new ObjectRef("container", uuid)));
     }
 }

@@ -19,7 +19,7 @@ class ManPagesTest {
         ManPages.main(new String[] {folder.toString()});
 
         assertThat(folder.toFile().list())
-                .contains("zdd.1", "zdd-redeploy.1", "zdd-services.1", "zdd-completion.1");
+                .contains("zdd.1", "zdd-redeploy.1", "zdd-services.1", "zdd-report.1", "zdd-completion.1");
     }
 
     @Test
@@ -31,7 +31,8 @@ class ManPagesTest {
                 .contains(".SH SYNOPSIS\n.B zdd redeploy\n[OPTIONS] SERVICE...\n")
                 .contains("\\fB\\-\\-drain\\-delay\\fR=\\fIDURATION\\fR\nAfter a service is back, wait this long"
                           + " before touching the next (default 10s).")
-                .contains("\\fB\\-\\-platform\\fR=\\fINAME\\fR\n", "\\fB\\-\\-no\\-color\\fR\n")
+                .contains("\\fB\\-\\-platform\\fR=\\fINAME\\fR\n", "\\fB\\-\\-no\\-color\\fR\n",
+                        "\\fB\\-\\-report\\fR=\\fIFILE\\fR\n")
                 .contains(".SH EXIT STATUS\n.TP\n.B 0\n", ".B 130\ninterrupted")
                 .contains(".B NO_COLOR\n", ".B TUTUM_APIKEY, DOCKERCLOUD_APIKEY\n", ".I ~/.tutum\n")
                 .contains(".SH EXAMPLES\n", "zdd redeploy \\-\\-dry\\-run web\\-1 web\\-2\n")

@@ -47,34 +47,7 @@ public final class Zdd {
      * Tutum settings of the caller's own), and waits for it, at most {@code limit}.
      */
     public static Run redeploy(Map<String, String> env, Duration limit, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString(),
-                "redeploy", "--output", "json"));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile("zdd-out", ".ndjson");
-        Path err = Files.createTempFile("zdd-err", ".log");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
-            builder.environment().keySet().removeIf(name -> name.startsWith("ZDD_") || name.startsWith("TUTUM_")
-                                                            || name.startsWith("DOCKERCLOUD_"));
-            builder.environment().putAll(env);
-            long start = System.nanoTime();
-            Process process = builder.start();
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new AssertionError("zdd did not finish within " + limit + "; stderr:\n" + Files.readString(err));
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            String stdout = Files.readString(out);
-            String[] lines = stdout.strip().split("\n");
-            JsonNode summary = lines[lines.length - 1].isBlank() ? JSON.createObjectNode()
-                    : JSON.readTree(lines[lines.length - 1]);
-            return new Run(process.exitValue(), summary, stdout, Files.readString(err), took);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
+        return start(env, args).finish(limit);
     }
 
     private static void deleteQuietly(Path file) {

@@ -141,9 +141,11 @@ public final class InMemoryPlatform implements Platform {
     }
 
     @Override
-    public synchronized List<Action> unfinishedActions(Service service) {
-        calls.add("actions " + services.get(service.id()).name());
-        return List.copyOf(unfinished.getOrDefault(service.id(), List.of()));
+    public synchronized Map<String, List<Action>> unfinishedActions(List<Service> of) {
+        calls.add("actions " + of.stream().map(Service::name).toList());
+        Map<String, List<Action>> result = new LinkedHashMap<>();
+        of.forEach(s -> result.put(s.id(), List.copyOf(unfinished.getOrDefault(s.id(), List.of()))));
+        return result;
     }
 
     @Override

@@ -8,8 +8,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import dev.zdd.time.Sleeper;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,6 +134,47 @@ class AvailabilityProberTest {
         assertThat(hits.get()).isEqualTo(hitsAtStop);
         assertThat(prober.stop()).isSameAs(reports);
         assertThat(reports.get(0).requests()).isEqualTo(hitsAtStop);
+    }
+
+    @Test
+    void handsOutTheBucketsAboutEverySecondAndTheRestOnStopAddingUpToTheTotals() {
+        List<ProbeBuckets> handedOut = new CopyOnWriteArrayList<>();
+        AvailabilityProber prober = new AvailabilityProber(List.of(url),
+                new ProbeSettings(Duration.ofMillis(20), Duration.ofSeconds(1)), Clock.systemUTC(), Sleeper.SYSTEM,
+                handedOut::add);
+        prober.start();
+        sleep(600);
+        mode.set(503);
+        sleep(300);
+        mode.set(OK);
+        sleep(700);
+        int beforeStop = handedOut.size();
+
+        ProbeReport report = prober.stop().get(0);
+
+        assertThat(beforeStop).as("buckets handed out while probing").isPositive();
+        List<ProbeBuckets.Bucket> buckets = handedOut.stream().flatMap(b -> b.buckets().stream()).toList();
+        assertThat(buckets.stream().mapToLong(b -> b.ok() + b.failed()).sum()).isEqualTo(report.requests());
+        assertThat(buckets.stream().mapToLong(ProbeBuckets.Bucket::failed).sum()).isEqualTo(report.failures())
+                .isPositive();
+        assertThat(handedOut).allSatisfy(b -> {
+            assertThat(b.url()).isEqualTo(url);
+            assertThat(b.width()).isEqualTo(Duration.ofMillis(100));
+            assertThat(b.from().toEpochMilli() % 100).isZero();
+        });
+        for (int i = 1; i < handedOut.size(); i++) {
+            assertThat(handedOut.get(i).from()).isAfterOrEqualTo(handedOut.get(i - 1).to());
+        }
+        assertThat(report.longestOutageStart()).isBetween(handedOut.get(0).from(),
+                handedOut.get(handedOut.size() - 1).to());
+    }
+
+    @Test
+    void aBucketIsATenthOfASecondOrTheIntervalWhenThatIsLonger() {
+        assertThat(AvailabilityProber.bucketWidth(Duration.ofMillis(10))).isEqualTo(Duration.ofMillis(100));
+        assertThat(AvailabilityProber.bucketWidth(Duration.ofMillis(100))).isEqualTo(Duration.ofMillis(100));
+        assertThat(AvailabilityProber.bucketWidth(Duration.ofMillis(250))).isEqualTo(Duration.ofMillis(300));
+        assertThat(AvailabilityProber.bucketWidth(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
     }
 
     /**

@@ -109,7 +109,7 @@ class InvariantTest {
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
         assertThat(platform.calls()).filteredOn(c -> c.startsWith("actions"))
-                .as("only the preflight's").containsExactly("actions web-1", "actions api-1");
+                .as("only the preflight's").containsExactly("actions [web-1, api-1]");
     }
 
     @Test

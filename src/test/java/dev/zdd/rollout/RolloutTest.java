@@ -343,7 +343,7 @@ class RolloutTest {
         RolloutReport report = run("web-2", "web-1");
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
-        assertThat(platform.calls()).containsExactly("services", "actions web-2", "actions web-1");
+        assertThat(platform.calls()).containsExactly("services", "actions [web-2, web-1]");
         assertThat(listener.events).containsExactly("plan [web-2, web-1] dry-run");
         assertThat(listener.worstCase).isEqualTo(ofSeconds(250));
         assertThat(outcomes(report)).containsOnly(ServiceOutcome.NOT_STARTED);

@@ -46,15 +46,22 @@ final class ApiClient {
     }
 
     Answer send(String method, String path) {
+        return send(method, path, null);
+    }
+
+    /** Any method, any body (null for none); the path may carry a query. */
+    Answer send(String method, String path, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5))
-                .method(method, HttpRequest.BodyPublishers.noBody()).header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body)).header("Accept", "application/json")
                 .header("User-Agent", "zdd-test/1");
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
+            JsonNode json = response.body().isEmpty() || !response.headers().firstValue("Content-Type")
+                    .orElse("").startsWith("application/json") ? null : JSON.readTree(response.body());
             return new Answer(response.statusCode(), json, response);
         } catch (IOException e) {
             throw new AssertionError(method + " " + path + " failed: " + e, e);

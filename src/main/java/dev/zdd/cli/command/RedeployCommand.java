@@ -4,12 +4,14 @@ import dev.zdd.cli.common.Diagnostics;
 import dev.zdd.cli.common.DurationConverter;
 import dev.zdd.cli.common.ExitCodes;
 import dev.zdd.cli.common.Problems;
+import dev.zdd.cli.common.ReportOutput;
 import dev.zdd.cli.common.UsageErrorListener;
 import dev.zdd.cli.output.JsonRenderer;
 import dev.zdd.cli.output.LiveLines;
 import dev.zdd.cli.output.LogLines;
 import dev.zdd.cli.output.OutputFormat;
 import dev.zdd.cli.output.Renderer;
+import dev.zdd.cli.output.Tee;
 import dev.zdd.cli.output.TextRenderer;
 import dev.zdd.cli.output.Verdict;
 import dev.zdd.cli.wiring.Connection;
@@ -22,6 +24,8 @@ import dev.zdd.platform.Platform;
 import dev.zdd.probe.AvailabilityProber;
 import dev.zdd.probe.ProbeReport;
 import dev.zdd.probe.ProbeSettings;
+import dev.zdd.report.EventLog;
+import dev.zdd.report.Report;
 import dev.zdd.rollout.Cancellation;
 import dev.zdd.rollout.Rollout;
 import dev.zdd.rollout.RolloutReport;
@@ -29,8 +33,11 @@ import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.ServiceOutcome;
 import dev.zdd.rollout.ServiceReport;
+import dev.zdd.time.Sleeper;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +145,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
             description = "text or json (NDJSON on stdout; default ${DEFAULT-VALUE}).")
     OutputFormat output;
 
+    @Option(names = "--report", paramLabel = "FILE", description = ReportOutput.DESCRIPTION)
+    Path report;
+
     @Option(names = "--no-color",
             description = "No colour in the progress on a terminal (so does a non-empty NO_COLOR variable).")
     boolean noColor;
@@ -168,35 +178,48 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         if (probeBudget < 0) {
             throw new ParameterException(command, "--probe-budget must be 0 or more, not " + probeBudget);
         }
-        Renderer renderer = output == OutputFormat.JSON
-                ? new JsonRenderer(command.getOut(), env.clock())
+        ReportOutput.check(command, report);
+        // With --report the run's JSON events are kept, whatever the output format, and the page is made of them.
+        EventLog events = new EventLog();
+        JsonRenderer json = output == OutputFormat.JSON || report != null
+                ? new JsonRenderer(output == OutputFormat.JSON ? command.getOut() : null, env.clock(), events)
+                : null;
+        Renderer renderer = output == OutputFormat.JSON ? json
                 : new TextRenderer(command.getOut(), command.getErr(), env.clock(), diagnostics.verbosity(), dryRun,
                         progress(command));
+        if (json != null && renderer != json) {
+            renderer = Tee.of(Renderer.class, renderer, json);
+        }
         Cancellation cancellation = new Cancellation();
         Interrupts.Registration signals = env.interrupts().onInterrupt(cancellation::request);
         // Probes measure the real network, so they run on real time whatever clock the rollout is given; a dry
         // run touches nothing, so there is nothing to measure.
         AvailabilityProber prober = dryRun || probes.isEmpty()
-                ? null : new AvailabilityProber(probes, new ProbeSettings(probeInterval, probeTimeout));
-        RolloutReport report;
+                ? null : new AvailabilityProber(probes, new ProbeSettings(probeInterval, probeTimeout),
+                        Clock.systemUTC(), Sleeper.SYSTEM, json == null ? buckets -> { } : json::probe);
+        RolloutReport outcome;
         List<ProbeReport> seen;
         if (prober != null) {
             prober.start();
         }
         try {
-            report = run(waves, settings, renderer, cancellation);
+            outcome = run(waves, settings, renderer, json, cancellation);
         } finally {
             seen = prober == null ? List.of() : prober.stop();
             signals.close();
             renderer.runEnded();
         }
-        int exitCode = ExitCodes.of(report, seen, probeBudget);
+        int exitCode = ExitCodes.of(outcome, seen, probeBudget);
         List<String> problems = List.of();
-        if (report.cause() != null) {
-            Problems.print(command.getErr(), report.cause(), diagnostics.tracesErrors());
-            problems = Problems.describe(report.cause());
+        if (outcome.cause() != null) {
+            Problems.print(command.getErr(), outcome.cause(), diagnostics.tracesErrors());
+            problems = Problems.describe(outcome.cause());
         }
-        renderer.summary(report, seen, new Verdict(exitCode, ExitCodes.outcome(report, exitCode), problems));
+        renderer.summary(outcome, seen, new Verdict(exitCode, ExitCodes.outcome(outcome, exitCode), problems));
+        if (report != null) {
+            ReportOutput.write(command.getErr(), report, Report.fromEvents("zdd redeploy", events.events()),
+                    secrets::redact);
+        }
         return exitCode;
     }
 
@@ -235,9 +258,12 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     }
 
     private RolloutReport run(List<List<String>> waves, RolloutSettings settings, Renderer renderer,
-                              Cancellation cancellation) {
+                              JsonRenderer json, Cancellation cancellation) {
         try {
             Connection connection = platformOptions.resolve(spec.commandLine(), env, secrets);
+            if (json != null) {
+                json.platform(connection.platform().toString());
+            }
             Platform platform = env.platforms().open(connection);
             // The readiness HTTP client is built only when a check is asked for: it costs start-up time.
             return new Rollout(platform, env.clock(), env.sleeper(),

@@ -1,11 +1,16 @@
 package dev.zdd.cli.sandbox;
 
 import dev.zdd.cli.common.DurationConverter;
+import dev.zdd.Version;
 import dev.zdd.cli.common.ExitCodes;
+import dev.zdd.cli.common.Problems;
+import dev.zdd.cli.common.ReportOutput;
+import dev.zdd.cli.output.JsonRenderer;
+import dev.zdd.cli.output.Tee;
+import dev.zdd.cli.output.Verdict;
 import dev.zdd.cli.wiring.Connection;
 import dev.zdd.cli.wiring.Environment;
 import dev.zdd.cli.wiring.Interrupts;
-import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.Platform;
@@ -14,12 +19,18 @@ import dev.zdd.platform.Service;
 import dev.zdd.probe.AvailabilityProber;
 import dev.zdd.probe.ProbeReport;
 import dev.zdd.probe.ProbeSettings;
+import dev.zdd.report.EventLog;
+import dev.zdd.report.Report;
+import dev.zdd.report.Timeline;
 import dev.zdd.rollout.Cancellation;
+import dev.zdd.rollout.Plan;
 import dev.zdd.rollout.Rollout;
 import dev.zdd.rollout.RolloutListener;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
+import dev.zdd.rollout.ServiceOutcome;
+import dev.zdd.rollout.ServiceReport;
 import dev.zdd.rollout.Target;
 import dev.zdd.sandbox.HealthCheck;
 import dev.zdd.sandbox.Sandbox;
@@ -27,13 +38,17 @@ import dev.zdd.time.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,12 +80,21 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     SandboxTimings timings;
 
+    @Option(names = "--report", paramLabel = "FILE", description = ReportOutput.DESCRIPTION
+                                                                   + " Both runs are drawn on one scale.")
+    Path report;
+
     @Option(names = "--probe-interval", paramLabel = "DURATION", defaultValue = "10ms",
             converter = DurationConverter.class,
             description = "One request through the load balancer every interval (default ${DEFAULT-VALUE}).")
     Duration probeInterval;
 
     private final Environment env;
+
+    // The two runs' JSON events, as zdd redeploy --output json would print them, for --report.
+    private final EventLog naiveEvents = new EventLog();
+    private final EventLog zddEvents = new EventLog();
+    private String zddTitle = "zdd redeploy";
 
     public DemoCommand(Environment env) {
         this.env = env;
@@ -85,6 +109,20 @@ public final class DemoCommand implements Callable<Integer> {
         if (probeInterval.isZero()) {
             throw new ParameterException(spec.commandLine(), "--probe-interval must be longer than 0");
         }
+        ReportOutput.check(spec.commandLine(), report);
+        Instant started = env.clock().instant();
+        Integer exitCode = null;
+        try {
+            exitCode = demo();
+            return exitCode;
+        } finally {
+            if (report != null) {
+                writeReport(started, exitCode);
+            }
+        }
+    }
+
+    private int demo() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         HealthCheck check = timings.healthCheck();
@@ -103,25 +141,38 @@ public final class DemoCommand implements Callable<Integer> {
                     sandbox.apiUrl(), sandbox.lbUrl(), Durations.setting(probeInterval));
 
             err.println("[demo] naive: redeploying " + String.join(" and ", SERVICES) + " at once");
-            Outcome naive = measure(sandbox, () -> redeployAllAtOnce(platform));
+            JsonRenderer naiveJson = renderer(naiveEvents);
+            List<ServiceReport> naiveServices = new ArrayList<>();
+            Outcome naive = measure(sandbox, naiveJson, () -> naiveServices.addAll(redeployAllAtOnce(platform,
+                    naiveJson)));
+            naiveJson.summary(naiveServices, List.of(naive.probe()), naive.probe().failures() == 0 ? "success"
+                    : "downtime");
 
             // Back and ready, and then as long again for the balancer to take it back: zdd's drain delay.
             Duration drain = timings.warmup.plus(check.interval().multipliedBy(check.rise() + 2L));
             err.println("[demo] zdd: redeploy " + String.join(" ", SERVICES) + " --drain-delay "
                         + Durations.setting(drain));
+            zddTitle = "zdd redeploy " + String.join(" ", SERVICES) + " --drain-delay " + Durations.setting(drain);
             RolloutReport[] rollout = new RolloutReport[1];
-            Outcome zdd = measure(sandbox, () -> rollout[0] = new Rollout(platform, env.clock(), env.sleeper())
-                    .run(SERVICES, settings(drain), new Progress(err), cancellation));
+            JsonRenderer zddJson = renderer(zddEvents);
+            RolloutListener progress = Tee.of(RolloutListener.class, new Progress(err), zddJson);
+            Outcome zdd = measure(sandbox, zddJson, () -> rollout[0] = new Rollout(platform, env.clock(),
+                    env.sleeper()).run(SERVICES, settings(drain), progress, cancellation));
+            int exitCode = rollout[0].outcome() != RunOutcome.SUCCESS ? ExitCodes.of(rollout[0])
+                    : zdd.probe().failures() == 0 ? ExitCodes.SUCCESS : ExitCodes.DOWNTIME;
+            zddJson.summary(rollout[0], List.of(zdd.probe()), new Verdict(exitCode,
+                    ExitCodes.outcome(rollout[0], exitCode),
+                    rollout[0].cause() == null ? List.of() : Problems.describe(rollout[0].cause())));
 
             printTable(out, naive, zdd);
             if (rollout[0].outcome() != RunOutcome.SUCCESS) {
                 out.println("zdd redeploy did not finish: " + rollout[0].outcome().wireName());
-                return ExitCodes.of(rollout[0]);
+                return exitCode;
             }
             out.println(zdd.probe().failures() == 0
                     ? "zdd redeploy: no failed request."
                     : "zdd redeploy: " + zdd.probe().failures() + " failed requests.");
-            return zdd.probe().failures() == 0 ? ExitCodes.SUCCESS : ExitCodes.DOWNTIME;
+            return exitCode;
         } catch (InterruptedException e) {
             err.println("[demo] interrupted");
             return ExitCodes.INTERRUPTED;
@@ -141,9 +192,10 @@ public final class DemoCommand implements Callable<Integer> {
      * Probes the load balancer from a moment before the step until every container is back in its rotation: the
      * time until traffic is whole again, the same yardstick for both sides.
      */
-    private Outcome measure(Sandbox sandbox, Step step) throws InterruptedException, TimeoutException {
+    private Outcome measure(Sandbox sandbox, JsonRenderer json, Step step)
+            throws InterruptedException, TimeoutException {
         AvailabilityProber prober = new AvailabilityProber(List.of(sandbox.lbUrl()),
-                new ProbeSettings(probeInterval, Duration.ofSeconds(2)), env.clock(), env.sleeper());
+                new ProbeSettings(probeInterval, Duration.ofSeconds(2)), env.clock(), env.sleeper(), json::probe);
         prober.start();
         try {
             env.sleeper().sleep(LEAD_IN);
@@ -158,17 +210,73 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** What an impatient operator does: redeploy everything now, then wait until the platform says Running. */
-    private void redeployAllAtOnce(Platform platform) throws InterruptedException, TimeoutException {
+    /**
+     * What an impatient operator does: redeploy everything now, then wait until the platform says Running. Tells
+     * the events as zdd's would (a plan of one wave, each redeploy, each state seen), and returns when each service
+     * was back.
+     */
+    private List<ServiceReport> redeployAllAtOnce(Platform platform, JsonRenderer json)
+            throws InterruptedException, TimeoutException {
         List<Service> services = platform.services().stream().filter(s -> SERVICES.contains(s.name())).toList();
+        List<Target> targets = services.stream().map(service -> new Target(service.name(), service)).toList();
+        json.plan(new Plan(List.of(targets), false, RolloutSettings.defaults(), Duration.ZERO));
+        Instant start = env.clock().instant();
         List<Redeployment> redeployments = new ArrayList<>();
-        for (Service service : services) {
-            redeployments.add(platform.redeploy(service, true));
+        for (Target target : targets) {
+            redeployments.add(platform.redeploy(target.service(), true));
+            json.redeploying(target, null);
         }
-        awaitUntil(() -> redeployments.stream().map(r -> platform.action(r.actionId())).map(Action::state)
-                        .allMatch(state -> state == ActionState.SUCCESS)
-                         && services.stream().allMatch(s -> platform.service(s.id()).isFullyRunning()),
-                "both services Running again");
+        Map<String, String> seen = new HashMap<>();
+        Map<String, Duration> back = new HashMap<>();
+        awaitUntil(() -> {
+            for (int i = 0; i < targets.size(); i++) {
+                Target target = targets.get(i);
+                Service now = platform.service(target.id());
+                if (!now.stateLabel().equals(seen.put(target.id(), now.stateLabel()))) {
+                    json.stateChanged(target, null, now.stateLabel());
+                }
+                if (!back.containsKey(target.id()) && now.isFullyRunning()
+                    && platform.action(redeployments.get(i).actionId()).state() == ActionState.SUCCESS) {
+                    back.put(target.id(), Duration.between(start, env.clock().instant()));
+                }
+            }
+            return back.size() == targets.size();
+        }, "both services Running again");
+        return targets.stream().map(target -> new ServiceReport(target.label(), target.id(),
+                ServiceOutcome.REDEPLOYED, back.get(target.id()), null)).toList();
+    }
+
+    private JsonRenderer renderer(EventLog events) {
+        JsonRenderer json = new JsonRenderer(null, env.clock(), events);
+        json.platform("sandbox");
+        return json;
+    }
+
+    /** The page: both runs, one above the other on one scale, under the demo's own outcome and exit code. */
+    private void writeReport(Instant started, Integer exitCode) {
+        List<Timeline> runs = new ArrayList<>();
+        if (!naiveEvents.isEmpty()) {
+            runs.add(Report.timeline("Naive: " + String.join(" and ", SERVICES) + " redeployed at once",
+                    naiveEvents.events()));
+        }
+        if (!zddEvents.isEmpty()) {
+            runs.add(Report.timeline(zddTitle, zddEvents.events()));
+        }
+        if (runs.isEmpty()) {
+            runs.add(Report.timeline("Nothing ran", List.of()));
+        }
+        Instant end = runs.get(runs.size() - 1).end();
+        String outcome = exitCode == null ? "failed" : switch (exitCode) {
+            case ExitCodes.SUCCESS -> "success";
+            case ExitCodes.DOWNTIME -> "downtime";
+            case ExitCodes.INTERRUPTED -> "interrupted";
+            default -> "failed";
+        };
+        Report.Facts facts = new Report.Facts(outcome, exitCode == null ? null : String.valueOf(exitCode),
+                "sandbox (in-process)", Version.get(), started, Duration.between(started,
+                        end.isAfter(started) ? end : started));
+        ReportOutput.write(spec.commandLine().getErr(), report, new Report("zdd demo", facts, runs),
+                UnaryOperator.identity());
     }
 
     private RolloutSettings settings(Duration drain) {

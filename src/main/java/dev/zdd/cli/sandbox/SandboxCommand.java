@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
  * lines that point zdd at it.
  */
 @Command(name = "sandbox", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Runs a local platform with the Tutum API on loopback, whose services are real local HTTP"
-                       + " servers behind a load balancer: for trying zdd and rehearsing a rollout without an"
-                       + " account. Prints the export lines that point zdd at it, then runs until interrupted."})
+        description = {"Runs a local platform with the Tutum and Docker Cloud APIs on loopback, whose services are"
+                       + " real local HTTP servers behind a load balancer: for trying zdd and rehearsing a rollout"
+                       + " without an account. Prints the export lines that point zdd at it, then runs until interrupted."})
 public final class SandboxCommand implements Callable<Integer> {
 
     @Spec
@@ -65,6 +65,11 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Make the first redeploy of these services hang: the action stays In progress; repeatable.")
     List<String> hanging = new ArrayList<>();
 
+    @Option(names = "--platform", paramLabel = "NAME", defaultValue = "tutum",
+            description = "Which API's export lines to print: tutum (TUTUM_*) or dockercloud (DOCKERCLOUD_*, and"
+                          + " ZDD_PLATFORM=dockercloud); the sandbox serves both either way (default ${DEFAULT-VALUE}).")
+    String platform;
+
     @Option(names = "--user", paramLabel = "NAME", defaultValue = "sandbox",
             description = "The account name the API accepts (default ${DEFAULT-VALUE}).")
     String user;
@@ -83,12 +88,20 @@ public final class SandboxCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!platform.equals("tutum") && !platform.equals("dockercloud")) {
+            throw new ParameterException(spec.commandLine(), "--platform must be tutum or dockercloud, not '"
+                                                             + platform + "'");
+        }
+        String prefix = platform.equals("tutum") ? "TUTUM" : "DOCKERCLOUD";
         Sandbox.Builder builder = builder().events(event -> err.println("[sandbox] " + event));
         try (Sandbox sandbox = start(builder)) {
-            out.println("export TUTUM_REST_HOST=" + sandbox.apiUrl());
-            out.println("export TUTUM_USER=" + sandbox.user());
-            out.println("export TUTUM_APIKEY=" + sandbox.apiKey());
-            out.println("export TUTUM_STREAM_HOST=" + sandbox.streamUrl());
+            out.println("export " + prefix + "_REST_HOST=" + sandbox.apiUrl());
+            out.println("export " + prefix + "_USER=" + sandbox.user());
+            out.println("export " + prefix + "_APIKEY=" + sandbox.apiKey());
+            out.println("export " + prefix + "_STREAM_HOST=" + sandbox.streamUrl());
+            if (platform.equals("dockercloud")) {
+                out.println("export ZDD_PLATFORM=dockercloud");
+            }
             out.println("# load balancer: " + sandbox.lbUrl());
             sandbox.containerPorts().forEach((name, containerPort) ->
                     out.println("# container " + name + ": http://127.0.0.1:" + containerPort + "/"));

@@ -31,6 +31,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -161,29 +162,37 @@ public final class TutumPlatform implements Platform {
     }
 
     /**
-     * The Pending and In progress actions on the service, its containers or its stack. The API filters actions by
-     * object or by state, never both, so zdd lists the account's unfinished actions (two short lists) and keeps
-     * those on the service's objects, rather than page through the service's whole history.
+     * The Pending and In progress actions on the services, their containers or their stacks. The API filters
+     * actions by object or by state, never both, so zdd lists the account's unfinished actions (two short lists,
+     * read once for all the services) and keeps those on each service's objects, rather than page through every
+     * service's whole history.
      */
     @Override
-    public List<Action> unfinishedActions(Service service) {
-        Set<String> objects = new HashSet<>();
-        objects.add(uuidOf(serviceUri(service.id())));
-        objects.addAll(service.containerIds());
-        if (service.stack() != null) {
-            stackNames.forEach((uri, name) -> {
-                if (name.equals(service.stack())) {
-                    objects.add(uuidOf(uri));
-                }
-            });
+    public Map<String, List<Action>> unfinishedActions(List<Service> services) {
+        if (services.isEmpty()) {
+            return Map.of();
         }
-        List<Action> unfinished = new ArrayList<>();
+        Map<String, String> owners = new HashMap<>();
+        for (Service service : services) {
+            owners.put(uuidOf(serviceUri(service.id())), service.id());
+            service.containerIds().forEach(container -> owners.put(container, service.id()));
+            if (service.stack() != null) {
+                stackNames.forEach((uri, name) -> {
+                    if (name.equals(service.stack())) {
+                        owners.put(uuidOf(uri), service.id());
+                    }
+                });
+            }
+        }
+        Map<String, List<Action>> unfinished = new HashMap<>();
         for (ActionState state : List.of(ActionState.PENDING, ActionState.IN_PROGRESS)) {
             for (ActionObject action : listAll(paths.actionsInState(state.label()), ActionObject.class)) {
                 ActionState now = ActionState.parse(action.state());
-                if (action.object() != null && objects.contains(uuidOf(action.object())) && !now.isFinished()) {
+                String owner = action.object() == null ? null : owners.get(uuidOf(action.object()));
+                if (owner != null && !now.isFinished()) {
                     String id = action.resourceUri() != null ? action.resourceUri() : action.uuid();
-                    unfinished.add(new Action(id, now, action.state(), uuidOf(action.object()), action.action()));
+                    unfinished.computeIfAbsent(owner, o -> new ArrayList<>())
+                            .add(new Action(id, now, action.state(), uuidOf(action.object()), action.action()));
                 }
             }
         }
@@ -287,7 +296,10 @@ public final class TutumPlatform implements Platform {
             if (!redeploy || (action.method() != null && !action.method().equalsIgnoreCase("POST"))) {
                 continue;
             }
-            Instant started = startDate(action, actions);
+            // A redeploy queued behind another action (Pending) may have no start date yet: it can only be recent.
+            boolean undated = action.startDate() == null || action.startDate().isBlank();
+            Instant started = undated && ActionState.parse(action.state()) == ActionState.PENDING ? clock.instant()
+                    : startDate(action, actions);
             if (!started.isBefore(since) && (newest == null || started.isAfter(newest))) {
                 newest = started;
                 found = action;

@@ -30,8 +30,9 @@ class CompletionTest {
 
     @Test
     void completesTheCommandNames() throws Exception {
-        assertThat(complete("zdd", "re")).containsExactly("redeploy");
-        assertThat(complete("zdd", "")).contains("redeploy", "services", "completion");
+        assertThat(complete("zdd", "re")).containsExactlyInAnyOrder("redeploy", "report");
+        assertThat(complete("zdd", "red")).containsExactly("redeploy");
+        assertThat(complete("zdd", "")).contains("redeploy", "services", "report", "completion");
     }
 
     @Test
@@ -45,6 +46,17 @@ class CompletionTest {
         assertThat(complete("zdd", "redeploy", "--platform", "")).containsExactly("tutum", "dockercloud", "swarm");
         assertThat(complete("zdd", "services", "--platform", "d")).containsExactly("dockercloud");
         assertThat(complete("zdd", "redeploy", "--output", "")).containsExactly("text", "json");
+    }
+
+    @Test
+    void completesTheReportsFileAndTheEventsFileWithFileNames() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("rollout.ndjson"), "");
+
+        assertThat(complete("zdd", "redeploy", "--re")).contains("--report");
+        assertThat(complete("zdd", "demo", "--re")).containsExactly("--report");
+        assertThat(complete("zdd", "redeploy", "--report", dir + "/rollout.n")).containsExactly(dir
+                                                                                               + "/rollout.ndjson");
+        assertThat(complete("zdd", "report", dir + "/rollout.n")).containsExactly(dir + "/rollout.ndjson");
     }
 
     @Test

@@ -364,7 +364,7 @@ class RedeployCommandTest {
                 .isEqualTo("zdd: unknown command 'servics'; did you mean services?");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.errLines()).first().isEqualTo(
-                "zdd: unknown command 'xyz': the commands are redeploy, services, sandbox, demo and completion");
+                "zdd: unknown command 'xyz': the commands are redeploy, services, sandbox, demo, report and completion");
         assertThat(zdd.platform.redeployed()).isEmpty();
     }
 
@@ -373,6 +373,6 @@ class RedeployCommandTest {
         Fixture.Result result = zdd.run();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).startsWith("zdd: missing a command: redeploy, services, sandbox, demo or completion\n");
+        assertThat(result.err()).startsWith("zdd: missing a command: redeploy, services, sandbox, demo, report or completion\n");
     }
 }

@@ -77,6 +77,43 @@ class SandboxCommandTest {
     }
 
     @Test
+    void zddRedeploysOnDockerCloudAgainstTheSandbox_fromTheDockerCloudExportLinesItPrinted() {
+        StringWriter zddOut = new StringWriter();
+        StringWriter zddErr = new StringWriter();
+        int[] zddExit = new int[1];
+        Map<String, String> printed = new HashMap<>();
+
+        Run run = run(List.of("--platform", "dockercloud", "--port", "0", "--lb-port", "0", "--boot-time", "100ms",
+                        "--warmup", "0s"),
+                exports -> {
+                    printed.putAll(exports);
+                    zddExit[0] = Main.execute(new String[] {"redeploy", "--platform", "dockercloud", "web-1", "web-2",
+                        "--drain-delay", "0s", "--poll-interval", "100ms", "-v"},
+                            new PrintWriter(zddOut), new PrintWriter(zddErr),
+                            environment(exports, new Fixture.FakeInterrupts()));
+                });
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(printed).containsKeys("DOCKERCLOUD_REST_HOST", "DOCKERCLOUD_USER", "DOCKERCLOUD_APIKEY",
+                "DOCKERCLOUD_STREAM_HOST").doesNotContainKey("TUTUM_REST_HOST");
+        assertThat(printed.get("ZDD_PLATFORM")).isEqualTo("dockercloud");
+        assertThat(zddExit[0]).as("zdd redeploy, stderr:%n%s", zddErr).isZero();
+        assertThat(zddOut.toString()).contains("web-1", "web-2");
+        assertThat(zddErr.toString()).contains("zdd: listening to the events stream at ws://127.0.0.1:")
+                .contains("/api/audit/v1/events/");
+        assertThat(run.err()).contains("[sandbox] Service Redeploy of web-1 Success",
+                "[sandbox] Service Redeploy of web-2 Success");
+    }
+
+    @Test
+    void refusesAPlatformItDoesNotSpeak() {
+        Run run = run(List.of("--platform", "swarm"), exports -> { });
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--platform", "swarm");
+    }
+
+    @Test
     void takesTheApiKeyFromAFile() throws Exception {
         Path key = Files.writeString(home.resolve("key"), "s3cret\n");
 

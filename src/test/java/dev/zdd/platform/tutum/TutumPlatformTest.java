@@ -332,7 +332,7 @@ class TutumPlatformTest {
                 "{\"meta\": {\"next\": null}, \"objects\": [" + action("a3", "In progress", "container", container,
                 "Container Redeploy") + "]}")));
 
-        List<Action> unfinished = platform.unfinishedActions(web);
+        List<Action> unfinished = platform.unfinishedActions(List.of(web)).get(WEB);
 
         assertThat(unfinished).extracting(Action::name, Action::state).containsExactly(
                 tuple("Service Redeploy", ActionState.PENDING), tuple("Container Redeploy", ActionState.IN_PROGRESS));

@@ -67,6 +67,32 @@ class TutumRedeployOutcomeTest {
     }
 
     @Test
+    void aRedeployQueuedBehindAnotherClientsAndWhoseAnswerWasLost_isAdopted_notTheOtherOne() {
+        api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        serviceIs("Redeploying");
+        actionsOn(WEB_URI,
+                action(NEW_ACTION, REDEPLOY, "Pending", JUST_AFTER_SENDING),
+                action("/api/v1/action/theirs/", REDEPLOY, "In progress", "Wed, 31 Dec 2025 23:59:59 +0000"));
+
+        Redeployment redeployment = platform.redeploy(web(), true);
+
+        assertThat(redeployment.actionId()).isEqualTo(NEW_ACTION);
+        api.verify(1, postRequestedFor(urlEqualTo(REDEPLOY)));
+    }
+
+    @Test
+    void aPendingRedeployWithoutAStartDateYet_isAdopted() {
+        api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        serviceIs("Redeploying");
+        actionsOn(WEB_URI, "{\"resource_uri\": \"" + NEW_ACTION + "\", \"action\": \"Service Redeploy\", "
+                           + "\"method\": \"POST\", \"path\": \"" + REDEPLOY + "\", \"state\": \"Pending\", "
+                           + "\"start_date\": null}");
+
+        assertThat(platform.redeploy(web(), true).actionId()).isEqualTo(NEW_ACTION);
+        api.verify(1, postRequestedFor(urlEqualTo(REDEPLOY)));
+    }
+
+    @Test
     void aRedeployThatNeverStarted_isSentAgainExactlyOnce() {
         api.stubFor(post(urlEqualTo(REDEPLOY)).inScenario("lost").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("sent once"));
@@ -223,6 +249,12 @@ class TutumRedeployOutcomeTest {
         api.stubFor(get(urlPathEqualTo(ACTIONS)).withQueryParam("object", equalTo(objectUri))
                 .willReturn(okJson("{\"meta\": {\"next\": null}, \"objects\": [" + String.join(", ", actions)
                         + "]}")));
+    }
+
+    private static String action(String uri, String path, String state, String startDate) {
+        return "{\"resource_uri\": \"" + uri + "\", \"action\": \"Service Redeploy\", \"method\": \"POST\", "
+               + "\"path\": \"" + path + "\", \"state\": \"" + state + "\", \"start_date\": \"" + startDate
+               + "\"}";
     }
 
     private static String redeployAction(String uri, String path, String startDate) {
