@@ -23,28 +23,35 @@ final class Run {
 
     RolloutReport execute(List<List<String>> waveArguments) {
         List<String> arguments = waveArguments.stream().flatMap(List::stream).toList();
-        List<List<Target>> waves;
-        Duration worstCase;
         try {
             rejectRepeatedArguments(arguments);
             Preflight.requireCapabilities(context.platform, context.settings);
-            if (context.runDeadline != null) {
-                context.boundPlatform(context.runDeadline);
-            }
-            waves = inWaves(new Resolver(context.platform).resolve(arguments), waveArguments);
-            worstCase = new Preflight(context).check(waves);
-        } catch (ResolutionException | DuplicateTargetException | PreflightException | UnsupportedStepException e) {
+        } catch (DuplicateTargetException | UnsupportedStepException e) {
             return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), e);
-        } catch (PlatformException e) {
-            boolean interrupted = context.cancellation.isRequested();
-            return new RolloutReport(interrupted ? RunOutcome.INTERRUPTED : RunOutcome.FAILED,
-                    notStarted(arguments), interrupted ? null : e);
         }
-        context.listener.plan(new Plan(waves, context.settings.dryRun(), context.settings, worstCase));
-        if (context.settings.dryRun()) {
-            return finish(RunOutcome.SUCCESS, waves, 0, null);
-        }
-        try (Changes opened = context.platform.changes()) {
+        // The announcements start to connect now, in the background, so that they flow by the first redeploy
+        // rather than a handshake after it; a dry run redeploys nothing and listens to nothing.
+        Changes opened = context.settings.dryRun() ? Changes.NONE : context.platform.changes();
+        try (opened) {
+            List<List<Target>> waves;
+            Duration worstCase;
+            try {
+                if (context.runDeadline != null) {
+                    context.boundPlatform(context.runDeadline);
+                }
+                waves = inWaves(new Resolver(context.platform).resolve(arguments), waveArguments);
+                worstCase = new Preflight(context).check(waves);
+            } catch (ResolutionException | DuplicateTargetException | PreflightException e) {
+                return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), e);
+            } catch (PlatformException e) {
+                boolean interrupted = context.cancellation.isRequested();
+                return new RolloutReport(interrupted ? RunOutcome.INTERRUPTED : RunOutcome.FAILED,
+                        notStarted(arguments), interrupted ? null : e);
+            }
+            context.listener.plan(new Plan(waves, context.settings.dryRun(), context.settings, worstCase));
+            if (context.settings.dryRun()) {
+                return finish(RunOutcome.SUCCESS, waves, 0, null);
+            }
             context.changes = opened;
             return rollAll(waves);
         } finally {
