@@ -40,6 +40,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
@@ -185,8 +187,8 @@ public final class TutumPlatform implements Platform {
             }
         }
         Map<String, List<Action>> unfinished = new HashMap<>();
-        for (ActionState state : List.of(ActionState.PENDING, ActionState.IN_PROGRESS)) {
-            for (ActionObject action : listAll(paths.actionsInState(state.label()), ActionObject.class)) {
+        for (List<ActionObject> actions : unfinishedActionObjects()) {
+            for (ActionObject action : actions) {
                 ActionState now = ActionState.parse(action.state());
                 String owner = action.object() == null ? null : owners.get(uuidOf(action.object()));
                 if (owner != null && !now.isFinished()) {
@@ -197,6 +199,39 @@ public final class TutumPlatform implements Platform {
             }
         }
         return unfinished;
+    }
+
+    /**
+     * The account's Pending and In progress actions: two reads, at once (the second on a thread of its own), since
+     * every step before a redeploy waits for them.
+     */
+    private List<List<ActionObject>> unfinishedActionObjects() {
+        FutureTask<List<ActionObject>> pending = new FutureTask<>(
+                () -> listAll(paths.actionsInState(ActionState.PENDING.label()), ActionObject.class));
+        Thread reader = new Thread(pending, "zdd-actions");
+        reader.setDaemon(true);
+        reader.start();
+        boolean done = false;
+        try {
+            List<ActionObject> inProgress = listAll(paths.actionsInState(ActionState.IN_PROGRESS.label()),
+                    ActionObject.class);
+            List<List<ActionObject>> both = List.of(pending.get(), inProgress);
+            done = true;
+            return both;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            String path = pathOf(paths.actionsInState(ActionState.PENDING.label()));
+            throw PlatformException.transport("GET", path, "GET " + path + " was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (!done) {
+                pending.cancel(true);
+            }
+        }
     }
 
     @Override
