@@ -66,7 +66,12 @@ final class Run {
                 return finish(RunOutcome.INTERRUPTED, waves, w, null);
             }
             List<Target> wave = waves.get(w);
-            List<Target> others = waves.stream().flatMap(List::stream).filter(t -> !wave.contains(t)).toList();
+            // By id, unique in a run: a record's own equals is bootstrapped at its first call, dozens of classes
+            // the JVM generates for one comparison in a short-lived run.
+            Set<String> inWave = new HashSet<>();
+            wave.forEach(t -> inWave.add(t.id()));
+            List<Target> others = waves.stream().flatMap(List::stream).filter(t -> !inWave.contains(t.id()))
+                    .toList();
             List<Roll> rolls = new ArrayList<>();
             for (Target target : wave) {
                 rolls.add(new Roll(context, target, others, w == 0));
