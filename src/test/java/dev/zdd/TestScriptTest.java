@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/test}, copied into a checkout whose Maven wrapper, swarm-up and swarm-down only record what they are
- * asked, with a fake {@code docker} (running or not) and a fake {@code apt-get} first on the PATH: it starts what is
- * not running, hands Maven its arguments and the services' variables, stops what it started whatever happens, and
- * leaves alone what was already running. Starting needs root (the real script refuses without it), so the cases
- * that start something run only as root, as CI does.
+ * {@code bin/test}, copied into a checkout whose Maven wrapper, swarm-up, swarm-down, cluster-up and cluster-down only
+ * record what they are asked, with a fake {@code docker} (running or not) and a fake {@code apt-get} first on the
+ * PATH: it starts what is not running, hands Maven its arguments and the services' variables, stops what it started
+ * whatever happens, and leaves alone what was already running. Starting needs root (the real script refuses without
+ * it), so the cases that start something run only as root, as CI does.
  */
 class TestScriptTest {
 
@@ -46,6 +46,9 @@ class TestScriptTest {
                                                  + "[ -z \"${FAKE_START_FAILS:-}\" ] || exit 1\n"
                                                  + "echo 'export FAKE_STARTED=yes'");
         script(checkout.resolve(".ci/swarm-down"), "echo swarm-down >> '" + calls + "'");
+        script(checkout.resolve(".ci/cluster-up"), "echo cluster-up >> '" + calls + "'\n"
+                                                   + "echo 'export FAKE_CLUSTER=yes'");
+        script(checkout.resolve(".ci/cluster-down"), "echo cluster-down >> '" + calls + "'");
         script(dir.resolve("fakebin/docker"), "exit \"${FAKE_DOCKER_EXIT:-1}\"");
         script(dir.resolve("fakebin/apt-get"), "echo \"apt-get $*\" >> '" + calls + "'");
     }
@@ -57,8 +60,8 @@ class TestScriptTest {
         Run run = run(Map.of("FAKE_MAVEN_EXIT", "3"), "-o", "-Dit.test=SomeIT");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
-        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up",
-                "mvnw -B verify -o -Dit.test=SomeIT FAKE_STARTED=yes", "swarm-down");
+        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "cluster-up",
+                "mvnw -B verify -o -Dit.test=SomeIT FAKE_STARTED=yes", "cluster-down", "swarm-down");
     }
 
     @Test
@@ -68,7 +71,8 @@ class TestScriptTest {
         Run run = run(Map.of("FAKE_DOCKER_EXIT", "0"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "mvnw -B verify FAKE_STARTED=yes");
+        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "cluster-up",
+                "mvnw -B verify FAKE_STARTED=yes");
     }
 
     @Test

@@ -42,7 +42,8 @@ public final class ManPages {
             "NO_PROXY:hosts reached without the proxy: *, host names (covering their subdomains) and IP addresses,"
             + " each optionally with :port; the lowercase form wins",
             "DOCKER_HOST:the Docker engine for --platform swarm, unix://PATH or tcp://HOST:PORT, after ZDD_API_URL"
-            + " (default unix:///var/run/docker.sock)",
+            + " (default unix:///var/run/docker.sock); several managers of one Swarm, separated by commas, are"
+            + " tried in turn when one stops answering",
             "DOCKER_TLS_VERIFY:any non-empty value: speak TLS to the Docker engine and verify it, with the client"
             + " certificate from DOCKER_CERT_PATH, as the docker CLI does",
             "DOCKER_CERT_PATH:the folder with ca.pem, cert.pem and key.pem for DOCKER_TLS_VERIFY (default ~/.docker)");

@@ -44,6 +44,15 @@ public final class Announcements {
         notifyAll();
     }
 
+    /**
+     * Something changed that may have moved any object unannounced (Swarm: a node went down, came back or was
+     * drained): the next wait returns all its ids, as after a gap.
+     */
+    public synchronized void everythingMayHaveChanged() {
+        resumed = true;
+        notifyAll();
+    }
+
     /** Something about {@code key} changed. */
     public synchronized void announce(String key) {
         touched.add(key);

@@ -24,7 +24,7 @@ public interface PlatformFactory {
             return switch (connection.platform()) {
                 case TUTUM -> tutum(TutumConfig.Flavor.TUTUM, connection, clock, sleeper);
                 case DOCKERCLOUD -> tutum(TutumConfig.Flavor.DOCKERCLOUD, connection, clock, sleeper);
-                case SWARM -> new SwarmPlatform(connection.swarm());
+                case SWARM -> new SwarmPlatform(connection.swarm(), clock, sleeper);
             };
         };
     }

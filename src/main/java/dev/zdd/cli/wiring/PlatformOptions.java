@@ -36,7 +36,9 @@ public final class PlatformOptions {
     @Option(names = "--api-url", paramLabel = "URL",
             description = "Where the platform's API is (env ZDD_API_URL, then TUTUM_REST_HOST, DOCKERCLOUD_REST_HOST or "
                           + "DOCKER_HOST; default https://dashboard.tutum.co, https://cloud.docker.com or "
-                          + "unix:///var/run/docker.sock).")
+                          + "unix:///var/run/docker.sock). For swarm, several managers of one Swarm may be given, "
+                          + "separated by commas (tcp://10.0.0.1:2376,tcp://10.0.0.2:2376): zdd goes on through the "
+                          + "next when one stops answering.")
     String apiUrl;
 
     @Option(names = "--namespace", paramLabel = "NS",
@@ -145,14 +147,15 @@ public final class PlatformOptions {
         String host = apiUrl != null ? apiUrl : env.variable("ZDD_API_URL");
         if (host != null) {
             try {
-                config = config.withDockerHost(new URI(host.strip()));
-            } catch (URISyntaxException e) {
+                config = config.withDockerHosts(host.strip());
+            } catch (dev.zdd.platform.PlatformException e) {
                 throw new ParameterException(command, (apiUrl != null ? "--api-url" : "ZDD_API_URL") + ": '" + host
-                                                      + "' is not a unix:// or tcp:// address");
+                                                      + "' is not a unix:// or tcp:// address, or several separated"
+                                                      + " by commas");
             }
         }
         config = config.withInsecureHttp(insecureHttp).withEvents(!noStream);
-        LOG.info("SWARM at {}", config.dockerHost());
+        LOG.info("SWARM at {}", config.describeHosts());
         return Connection.swarm(config);
     }
 

@@ -10,53 +10,103 @@ import com.github.dockerjava.transport.DockerHttpClient.Response;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.zdd.Version;
 import dev.zdd.platform.PlatformException;
+import dev.zdd.time.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Docker Engine API as JSON trees over docker-java's transport. Trees rather than typed models so that a
  * service's spec is sent back exactly as the daemon gave it: a typed model would drop the fields it doesn't know
  * (capabilities, sysctls, ulimits...) and so silently change the user's service on every redeploy.
+ *
+ * <p>With several managers, requests go to one of them until it stops answering (no connection, no answer, or an
+ * answer that says it can't serve: 503, or no leader), then to the next. A read goes on through the next one at
+ * once, in rounds, with a growing wait after a round in which none answered, for at most {@link #FAILOVER_WINDOW}
+ * and never past {@link #retryUntil}. A write is never sent again here: its caller is told, and looks up whether it
+ * happened (through the next manager) before it sends anything again. With one manager nothing is tried twice.
  */
 final class DockerApi implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DockerApi.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /**
+     * How long reads go on through the other managers when none answers: a Swarm that lost its leader elects
+     * another in about 10 s (raft's election timeout), so this covers a few elections.
+     */
+    static final Duration FAILOVER_WINDOW = Duration.ofSeconds(60);
+    private static final Duration FIRST_NAP = Duration.ofMillis(250);
+    private static final Duration LONGEST_NAP = Duration.ofSeconds(4);
+
+    /** One manager's address and the client that talks to it. */
+    private record Manager(URI host, DockerHttpClient http) {
+    }
 
     private final SwarmConfig config;
     /** Null without TLS. Built once, here, so that a stream opened later can't fail on the certificate files. */
     private final SSLContext tls;
-    private final DockerHttpClient http;
-    private final URI host;
+    private final List<Manager> managers;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    /** The manager that answered last; guarded by this. */
+    private int current;
+    private volatile Instant retryUntil;
 
     DockerApi(SwarmConfig config) {
+        this(config, Clock.systemUTC(), Sleeper.SYSTEM);
+    }
+
+    DockerApi(SwarmConfig config, Clock clock, Sleeper sleeper) {
         this.config = config;
-        this.host = config.dockerHost();
+        this.clock = clock;
+        this.sleeper = sleeper;
         // Built here, not inside the transport, so that a bad certificate file surfaces as our own
         // CONFIGURATION failure instead of a wrapped RuntimeException.
         this.tls = config.tlsVerify() ? new DockerTls(config.certPath()).getSSLContext() : null;
-        this.http = transport(4, config.responseTimeout());
+        this.managers = config.dockerHosts().stream()
+                .map(host -> new Manager(host, transport(host, 4, config.responseTimeout()))).toList();
     }
 
     /**
      * A client of its own for one long-lived stream such as {@code /events}: the same engine and TLS, but no
      * response timeout, since a quiet stream is not a stuck one. The caller closes it.
      */
-    DockerHttpClient streamClient() {
-        return transport(1, null);
+    DockerHttpClient streamClient(URI host) {
+        return transport(host, 1, null);
     }
 
-    private DockerHttpClient transport(int connections, Duration responseTimeout) {
+    /** The managers, in the order given. */
+    List<URI> hosts() {
+        return config.dockerHosts();
+    }
+
+    /** The manager that requests go to now: the one that answered last. */
+    synchronized URI currentHost() {
+        return managers.get(current).host();
+    }
+
+    /** From now on, reads go on through other managers only until {@code deadline}. */
+    void retryUntil(Instant deadline) {
+        this.retryUntil = deadline;
+    }
+
+    private DockerHttpClient transport(URI host, int connections, Duration responseTimeout) {
         ZerodepDockerHttpClient.Builder builder = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.dockerHost())
+                .dockerHost(host)
                 .maxConnections(connections)
                 .connectionTimeout(config.connectTimeout())
                 .responseTimeout(responseTimeout);
@@ -66,19 +116,150 @@ final class DockerApi implements AutoCloseable {
         return builder.build();
     }
 
+    /** A read, through the next manager when one does not answer. */
     JsonNode get(String path) {
-        return call(Request.Method.GET, path, null);
+        return read(Request.Method.GET, path);
     }
 
+    /**
+     * A write, sent once, to the manager that answered last. When that manager does not answer (see
+     * {@link #managerDown}), the next request goes to the next manager, and the caller decides what to do: the
+     * write may or may not have happened.
+     */
     JsonNode post(String path, JsonNode body) {
-        return call(Request.Method.POST, path, body);
+        return write(Request.Method.POST, path, body);
     }
 
     JsonNode delete(String path) {
-        return call(Request.Method.DELETE, path, null);
+        return write(Request.Method.DELETE, path, null);
     }
 
-    private JsonNode call(Request.Method method, String path, JsonNode body) {
+    /** Whether there is another manager to go on through. */
+    boolean severalManagers() {
+        return managers.size() > 1;
+    }
+
+    /**
+     * Whether a failure says that the manager could not serve, rather than anything about the request: no
+     * connection or no answer (but not a TLS failure, a configuration problem), 503 (e.g. a node that is no longer a
+     * manager), or a 500 that says the Swarm has no leader or a raft proposal timed out.
+     */
+    static boolean managerDown(PlatformException e) {
+        if (e.kind() == PlatformException.Kind.TRANSPORT) {
+            return !causedBy(e, SSLException.class) && !Thread.currentThread().isInterrupted();
+        }
+        if (e.kind() != PlatformException.Kind.STATUS) {
+            return false;
+        }
+        String message = e.getMessage().toLowerCase(Locale.ROOT);
+        return e.status() == 503
+               || e.status() == 500 && (message.contains("leader") || message.contains("deadline exceeded"));
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (kind.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JsonNode write(Request.Method method, String path, JsonNode body) {
+        Manager manager = manager();
+        try {
+            return once(manager, method, path, body);
+        } catch (PlatformException e) {
+            if (severalManagers() && managerDown(e)) {
+                next(manager, e);
+            }
+            throw e;
+        }
+    }
+
+    private JsonNode read(Request.Method method, String path) {
+        if (!severalManagers()) {
+            return once(managers.get(0), method, path, null);
+        }
+        Attempts attempts = attempts();
+        while (true) {
+            Manager manager = manager();
+            try {
+                return once(manager, method, path, null);
+            } catch (PlatformException e) {
+                if (!managerDown(e)) {
+                    throw e;
+                }
+                next(manager, e);
+                if (!attempts.another(e)) {
+                    throw new PlatformException(e.kind(), method.name(), path, e.status(), "no manager of the Swarm"
+                            + " answered (" + config.describeHosts() + "); the last said: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** Attempts through the managers from now on, within {@link #FAILOVER_WINDOW} and {@link #retryUntil}. */
+    Attempts attempts() {
+        Instant window = clock.instant().plus(FAILOVER_WINDOW);
+        Instant until = retryUntil;
+        return new Attempts(until != null && until.isBefore(window) ? until : window);
+    }
+
+    /**
+     * One request's attempts through the managers after a failure: the next manager at once, then, after a round in
+     * which none answered, a nap that doubles from 250 ms up to 4 s, until the window ends.
+     */
+    final class Attempts {
+
+        private final Instant giveUp;
+        private Duration nap = FIRST_NAP;
+        private int failed;
+
+        private Attempts(Instant giveUp) {
+            this.giveUp = giveUp;
+        }
+
+        /** After {@code failure}: whether to try again (having napped if a round is over), or give up. */
+        boolean another(PlatformException failure) {
+            if (++failed < managers.size()) {
+                return true;
+            }
+            failed = 0;
+            if (!clock.instant().plus(nap).isBefore(giveUp)) {
+                return false;
+            }
+            try {
+                sleeper.sleep(nap);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw PlatformException.transport(failure.method(), failure.path(), "Docker " + failure.method()
+                        + " " + failure.path() + " was interrupted", interrupted);
+            }
+            nap = nap.multipliedBy(2).compareTo(LONGEST_NAP) > 0 ? LONGEST_NAP : nap.multipliedBy(2);
+            return true;
+        }
+    }
+
+    private synchronized Manager manager() {
+        return managers.get(current);
+    }
+
+    /** Moves on from {@code failed} to the manager after it, unless another request already moved on. */
+    private void next(Manager failed, PlatformException why) {
+        URI to;
+        synchronized (this) {
+            if (managers.get(current) != failed) {
+                return;
+            }
+            current = (current + 1) % managers.size();
+            to = managers.get(current).host();
+        }
+        LOG.info("the Swarm manager at {} did not answer ({}); going on through {}", failed.host(),
+                why.getMessage(), to);
+    }
+
+    private JsonNode once(Manager manager, Request.Method method, String path, JsonNode body) {
         Request.Builder request = Request.builder().method(method).path(path)
                 .putHeader("Accept", "application/json").putHeader("User-Agent", Version.userAgent());
         if (body != null) {
@@ -91,13 +272,13 @@ final class DockerApi implements AutoCloseable {
         }
         byte[] answer;
         int status;
-        try (Response response = http.execute(request.build())) {
+        try (Response response = manager.http().execute(request.build())) {
             status = response.getStatusCode();
             try (InputStream in = response.getBody()) {
                 answer = in == null ? new byte[0] : in.readAllBytes();
             }
         } catch (IOException | RuntimeException e) {
-            throw transport(method.name(), path, e);
+            throw transport(manager.host(), method.name(), path, e);
         }
         if (status >= 400) {
             throw PlatformException.status(method.name(), path, status, "Docker " + method + " " + path
@@ -129,7 +310,7 @@ final class DockerApi implements AutoCloseable {
         return text.isEmpty() ? "(no message)" : text;
     }
 
-    private PlatformException transport(String method, String path, Exception e) {
+    private static PlatformException transport(URI host, String method, String path, Exception e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof IOException)) {
             cause = cause.getCause();
@@ -166,10 +347,12 @@ final class DockerApi implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            http.close();
-        } catch (IOException e) {
-            // nothing left to do for a client that is going away
+        for (Manager manager : managers) {
+            try {
+                manager.http().close();
+            } catch (IOException e) {
+                // nothing left to do for a client that is going away
+            }
         }
     }
 }

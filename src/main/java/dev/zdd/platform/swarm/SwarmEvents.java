@@ -14,10 +14,14 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,13 @@ import org.slf4j.LoggerFactory;
  * backoff after a drop.
  *
  * <p>Container events come only from the engine zdd talks to, so on a multi-node Swarm a task on another node
- * changes unannounced until its service's update status moves; the engine's safety wait covers that.
+ * changes unannounced. What the manager does announce covers a rollout: its service events as the update starts,
+ * pauses or completes, and its node events (a node down, back, drained), each of which may move any task, so it
+ * counts as a change of everything watched. What it does not, tasks still starting elsewhere after Swarm completed
+ * the update, is looked at here: while a service is in that state (see {@link SwarmPlatform#lagging}) its tasks are
+ * read every {@link #TASK_LOOK} and the service announced when they changed.
+ *
+ * <p>With several managers, each (re)connect goes to the next one.
  */
 final class SwarmEvents implements Changes {
 
@@ -38,11 +48,18 @@ final class SwarmEvents implements Changes {
     /** The label Swarm puts on every container of a task. */
     static final String SERVICE_LABEL = "com.docker.swarm.service.id";
     private static final Set<String> TASK_MOVES = Set.of("start", "die", "oom");
-    private static final String FILTERS = DockerApi.query(Map.of("type", List.of("service", "container")));
+    private static final String FILTERS = DockerApi.query(Map.of("type", List.of("service", "container", "node")));
+    /** How often the tasks of a service that waits for tasks on other nodes are read: one GET each time. */
+    static final Duration TASK_LOOK = Duration.ofMillis(500);
 
-    private final DockerHttpClient http;
-    private final URI host;
+    private final List<URI> hosts;
+    private final Function<URI, DockerHttpClient> clientFor;
+    /** One stream client per manager, made when first needed; all closed with this. Guarded by this. */
+    private final Map<URI, DockerHttpClient> clients = new LinkedHashMap<>();
+    private final Lagging lagging;
     private final Thread listener;
+    /** The manager the stream is read from now; only the listener's thread moves it. */
+    private int hostIndex;
 
     /** Keyed by Swarm service id. */
     private final Announcements announcements = new Announcements();
@@ -50,10 +67,40 @@ final class SwarmEvents implements Changes {
     private Response stream;
     private boolean closed;
 
-    /** Takes over {@code http}, a client with no response timeout, and closes it with itself. */
+    /** One manager's stream, with no look at tasks. */
     SwarmEvents(DockerHttpClient http, URI host) {
-        this.http = http;
-        this.host = host;
+        this(List.of(host), h -> http, Lagging.NONE);
+    }
+
+    /** The services that wait for tasks on other nodes after their update completed: {@link SwarmPlatform}. */
+    interface Lagging {
+
+        Lagging NONE = new Lagging() {
+            @Override
+            public boolean isLagging(String serviceId) {
+                return false;
+            }
+
+            @Override
+            public boolean tasksMoved(String serviceId) {
+                return false;
+            }
+        };
+
+        boolean isLagging(String serviceId);
+
+        /** Whether its tasks changed since the service was last judged: one read. */
+        boolean tasksMoved(String serviceId);
+    }
+
+    /**
+     * The stream of the first of {@code hosts} that answers, each through a client from {@code clientFor} (with no
+     * response timeout), closed with this.
+     */
+    SwarmEvents(List<URI> hosts, Function<URI, DockerHttpClient> clientFor, Lagging lagging) {
+        this.hosts = List.copyOf(hosts);
+        this.clientFor = clientFor;
+        this.lagging = lagging;
         this.listener = new Thread(this::listen, "zdd-swarm-events");
         this.listener.setDaemon(true); // never what keeps zdd from exiting
     }
@@ -69,9 +116,45 @@ final class SwarmEvents implements Changes {
         return announcements.live();
     }
 
+    /**
+     * As {@link Changes#awaitChange}; while a watched service waits for tasks on other nodes after its update
+     * completed, the wait also ends when a look at its tasks finds them changed.
+     */
     @Override
     public Set<String> awaitChange(Set<String> ids, Duration max) throws InterruptedException {
-        return announcements.awaitChange(ids, max, SwarmEvents::serviceOfWatched);
+        long end = System.nanoTime() + max.toNanos();
+        while (true) {
+            long left = end - System.nanoTime();
+            Set<String> services = new HashSet<>();
+            ids.forEach(id -> services.add(serviceOfWatched(id)));
+            boolean look = live() && services.stream().anyMatch(lagging::isLagging);
+            Duration wait = look && left > TASK_LOOK.toNanos() ? TASK_LOOK : Duration.ofNanos(Math.max(0, left));
+            Set<String> changed = announcements.awaitChange(ids, wait, SwarmEvents::serviceOfWatched);
+            if (!changed.isEmpty() || !look || !live() || System.nanoTime() - end >= 0) {
+                return changed;
+            }
+            List<String> moved = new ArrayList<>();
+            for (String service : services) {
+                if (tasksMoved(service)) {
+                    moved.add(service);
+                }
+            }
+            if (!moved.isEmpty()) {
+                Set<String> result = new HashSet<>();
+                ids.stream().filter(id -> moved.contains(serviceOfWatched(id))).forEach(result::add);
+                return result;
+            }
+        }
+    }
+
+    /** Whether the tasks of a lagging service changed since it was last judged; a failed read says no. */
+    private boolean tasksMoved(String service) {
+        try {
+            return lagging.isLagging(service) && lagging.tasksMoved(service);
+        } catch (RuntimeException e) {
+            LOG.debug("could not read the tasks of {}: {}", service, e.getMessage());
+            return false;
+        }
     }
 
     @Override
@@ -90,11 +173,22 @@ final class SwarmEvents implements Changes {
             open.close(); // aborts the connection, which ends the listener's blocked read
         }
         listener.interrupt(); // ends a backoff wait, or a connect in progress
-        try {
-            http.close();
-        } catch (IOException e) {
-            // nothing left to do for a client that is going away
+        List<DockerHttpClient> all;
+        synchronized (this) {
+            all = List.copyOf(clients.values());
         }
+        for (DockerHttpClient client : all) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                // nothing left to do for a client that is going away
+            }
+        }
+    }
+
+    /** The client for the manager the stream is read from now; null once closed. */
+    private synchronized DockerHttpClient client(URI host) {
+        return closed ? null : clients.computeIfAbsent(host, clientFor);
     }
 
     /**
@@ -130,13 +224,19 @@ final class SwarmEvents implements Changes {
         if (line.isBlank()) {
             return;
         }
-        String service;
+        JsonNode event;
         try {
-            service = serviceOf(DockerApi.json().readTree(line));
+            event = DockerApi.json().readTree(line);
         } catch (IOException e) {
             LOG.debug("the Docker Engine's events sent something that is not JSON; ignored");
             return;
         }
+        if ("node".equals(event.path("Type").asText())) {
+            // A node that went down, came back or was drained moves tasks of any service, unannounced.
+            announcements.everythingMayHaveChanged();
+            return;
+        }
+        String service = serviceOf(event);
         if (service != null) {
             announcements.announce(service);
         }
@@ -148,13 +248,18 @@ final class SwarmEvents implements Changes {
         while (true) {
             boolean wasLive = false;
             String why;
+            URI host = hosts.get(hostIndex);
+            DockerHttpClient http = client(host);
+            if (http == null) {
+                return;
+            }
             try (Response response = http.execute(request())) {
                 if (!reading(response)) {
                     return;
                 }
                 int status = response.getStatusCode();
                 if (status == 200) {
-                    opened();
+                    opened(host);
                     wasLive = true;
                     retry = FIRST_RETRY;
                     read(response.getBody());
@@ -166,10 +271,17 @@ final class SwarmEvents implements Changes {
                 Throwable cause = e instanceof RuntimeException && e.getCause() != null ? e.getCause() : e;
                 why = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             }
-            if (!waitToReconnect(wasLive, why, retry)) {
+            // With several managers, the next one; a stream that had been live drops when its manager goes away, and
+            // the next is tried at once.
+            hostIndex = (hostIndex + 1) % hosts.size();
+            if (wasLive && hosts.size() > 1) {
+                retry = Duration.ZERO;
+            }
+            if (!waitToReconnect(wasLive, host, why, retry)) {
                 return;
             }
-            retry = retry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : retry.multipliedBy(2);
+            retry = retry.isZero() ? FIRST_RETRY : retry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0
+                    ? LONGEST_RETRY : retry.multipliedBy(2);
         }
     }
 
@@ -190,7 +302,7 @@ final class SwarmEvents implements Changes {
         return !closed;
     }
 
-    private synchronized void opened() {
+    private synchronized void opened(URI host) {
         if (closed) {
             return;
         }
@@ -206,14 +318,15 @@ final class SwarmEvents implements Changes {
     }
 
     /** After a drop or a failed connect: waits {@code retry}, unless closed; false when closed. */
-    private synchronized boolean waitToReconnect(boolean wasLive, String why, Duration retry) {
+    private synchronized boolean waitToReconnect(boolean wasLive, URI host, String why, Duration retry) {
         stream = null;
         announcements.lost();
         if (closed) {
             return false;
         }
-        LOG.info("the Docker Engine's events stream at {} {} ({}); polling meanwhile, connecting again in {} s",
-                host, wasLive ? "dropped" : "is unreachable", why, retry.toSeconds());
+        LOG.info("the Docker Engine's events stream at {} {} ({}); polling meanwhile, connecting {} in {} ms",
+                host, wasLive ? "dropped" : "is unreachable", why, hosts.size() > 1 ? "to the next manager" : "again",
+                retry.toMillis());
         long end = System.nanoTime() + retry.toNanos();
         try {
             for (long left = retry.toNanos(); !closed && left > 0; left = end - System.nanoTime()) {

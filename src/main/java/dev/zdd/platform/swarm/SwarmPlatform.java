@@ -3,21 +3,33 @@ package dev.zdd.platform.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zdd.platform.Action;
+import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Changes;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.Platform;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Redeployment;
 import dev.zdd.platform.Service;
+import dev.zdd.platform.ServiceState;
 import dev.zdd.platform.swarm.SwarmStates.Mode;
 import dev.zdd.platform.swarm.SwarmStates.ServiceView;
 import dev.zdd.platform.swarm.SwarmStates.TaskView;
+import dev.zdd.time.Sleeper;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Docker Swarm services over the Docker Engine API of a manager node.
@@ -33,16 +45,30 @@ import java.util.Map;
  * in the spec restarts on that same digest.
  *
  * <p>Swarm has no per-container redeploy, and no volumes to reuse or not: a task's mounts come from the spec.
+ *
+ * <p>On a Swarm of several nodes a task's state is what its node last reported: a task counts as running only while
+ * its node is Ready and not drained (the nodes are read when everything else says running). With several managers
+ * (a comma-separated DOCKER_HOST), requests go on through the next manager when one stops answering; an update whose
+ * answer was lost is looked up by the spec's version and ForceUpdate before it is ever sent again.
  */
 public final class SwarmPlatform implements Platform, AutoCloseable {
 
     static final String STACK_LABEL = "com.docker.stack.namespace";
     static final String ACTION_MARK = "/force-update/";
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmPlatform.class);
     private static final String WANTED_TASKS = "/tasks?filters="
                                                + DockerApi.query(Map.of("desired-state", List.of("running")));
+    /** Swarm's message when a task's failure paused an update: "update paused due to failure ... of task ID". */
+    private static final Pattern PAUSED_BY_TASK = Pattern.compile("of task ([a-z0-9]+)");
 
     private final SwarmConfig config;
     private final DockerApi api;
+    /**
+     * The services whose update Swarm has completed while some of their tasks do not run yet, each with its tasks'
+     * signature at the last look. The manager announces no task state of other nodes: the events stream looks at
+     * these services' tasks itself and announces them when they change.
+     */
+    private final Map<String, String> lagging = new ConcurrentHashMap<>();
 
     /**
      * Connects lazily: nothing is sent until the first call. Refuses first, with a {@link PlatformException} of
@@ -50,13 +76,18 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
      * {@link SwarmConfig#insecureHttp()}, and TLS files that can't be read.
      */
     public SwarmPlatform(SwarmConfig config) {
+        this(config, Clock.systemUTC(), Sleeper.SYSTEM);
+    }
+
+    /** With the clock and the waits between attempts through other managers. */
+    public SwarmPlatform(SwarmConfig config, Clock clock, Sleeper sleeper) {
         if (config.isPlainRemoteTcp() && !config.insecureHttp()) {
             throw PlatformException.configuration("refusing plain TCP to the Docker Engine at "
-                    + config.dockerHost() + ": without TLS anyone on the way could take the engine over; set"
+                    + config.plainRemoteTcpHost() + ": without TLS anyone on the way could take the engine over; set"
                     + " DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or pass --insecure-http");
         }
         this.config = config;
-        this.api = new DockerApi(config);
+        this.api = new DockerApi(config, clock, sleeper);
     }
 
     @Override
@@ -68,9 +99,15 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
             tasksByService.computeIfAbsent(task.path("ServiceID").asText(), k -> new ArrayList<>()).add(task);
         }
         List<Service> result = new ArrayList<>();
+        Set<String> down = null;
         for (JsonNode service : services) {
             List<JsonNode> tasks = tasksByService.getOrDefault(service.path("ID").asText(), List.of());
-            result.add(SwarmStates.service(serviceView(service), taskViews(service, tasks)));
+            Service seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, Set.of()));
+            if (seen.state() == ServiceState.RUNNING) {
+                down = down == null ? nodesDown() : down;
+                seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, down));
+            }
+            result.add(seen);
         }
         return result;
     }
@@ -78,7 +115,12 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     @Override
     public Service service(String id) {
         JsonNode service = inspect(id);
-        return SwarmStates.service(serviceView(service), taskViews(service, tasksOf(id)));
+        List<JsonNode> tasks = tasksOf(id);
+        Service seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, Set.of()));
+        if (seen.state() == ServiceState.RUNNING) {
+            seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, nodesDown()));
+        }
+        return seen;
     }
 
     @Override
@@ -96,8 +138,38 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         }
         long forceUpdate = template.path("ForceUpdate").asLong(0) + 1;
         ((ObjectNode) template).put("ForceUpdate", forceUpdate);
-        api.post("/services/" + encode(service.id()) + "/update?version=" + version, spec);
-        return new Redeployment(service.id() + ACTION_MARK + forceUpdate);
+        String path = "/services/" + encode(service.id()) + "/update?version=" + version;
+        Redeployment redeployment = new Redeployment(service.id() + ACTION_MARK + forceUpdate);
+        DockerApi.Attempts attempts = api.attempts();
+        while (true) {
+            try {
+                api.post(path, spec);
+                return redeployment;
+            } catch (PlatformException e) {
+                if (!api.severalManagers() || !DockerApi.managerDown(e)) {
+                    throw e;
+                }
+                // The manager went away with the update in flight, or could not take it: whether Swarm has it is
+                // looked up through the next manager, by the spec's version and ForceUpdate, before any resend.
+                JsonNode now = inspect(service.id());
+                long nowVersion = now.path("Version").path("Index").asLong(-1);
+                long nowForce = now.path("Spec").path("TaskTemplate").path("ForceUpdate").asLong(0);
+                if (nowVersion != version) {
+                    if (nowForce == forceUpdate) {
+                        LOG.info("the update of {} went through before its answer was lost", service.name());
+                        return redeployment;
+                    }
+                    throw PlatformException.status("POST", path, 409, "the service " + service.name() + " was"
+                            + " changed by someone else while zdd's update had no answer (" + e.getMessage() + "): zdd"
+                            + " did not send it again");
+                }
+                if (!attempts.another(e)) {
+                    throw e;
+                }
+                LOG.info("the update of {} did not reach Swarm; sending it through {}", service.name(),
+                        api.currentHost());
+            }
+        }
     }
 
     @Override
@@ -114,7 +186,42 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         }
         String serviceId = actionId.substring(0, mark);
         JsonNode service = inspect(serviceId);
-        return SwarmStates.action(actionId, ours, serviceView(service), taskViews(service, tasksOf(serviceId)));
+        List<JsonNode> tasks = tasksOf(serviceId);
+        ServiceView view = serviceView(service);
+        Action action = SwarmStates.action(actionId, ours, view, taskViews(service, tasks, Set.of()));
+        Set<String> down = null;
+        if (action.state() == ActionState.SUCCESS) {
+            down = nodesDown();
+            action = SwarmStates.action(actionId, ours, view, taskViews(service, tasks, down));
+        }
+        if ("completed".equals(view.updateState()) && action.state() == ActionState.IN_PROGRESS) {
+            lagging.put(serviceId, signature(tasks));
+        } else {
+            lagging.remove(serviceId);
+        }
+        if (action.state() == ActionState.FAILED && "paused".equals(view.updateState())) {
+            action = explainPause(action, tasks, down);
+        }
+        return action;
+    }
+
+    /**
+     * Swarm pauses an update when a task it was updating ended early, also when its node was drained or went down
+     * (nothing wrong with the new spec then): say so.
+     */
+    private Action explainPause(Action action, List<JsonNode> tasks, Set<String> down) {
+        Matcher task = PAUSED_BY_TASK.matcher(action.stateLabel());
+        if (!task.find()) {
+            return action;
+        }
+        String node = tasks.stream().filter(t -> task.group(1).equals(t.path("ID").asText()))
+                .map(t -> t.path("NodeID").asText("")).findFirst().orElse("");
+        if (node.isEmpty() || !(down == null ? nodesDown() : down).contains(node)) {
+            return action;
+        }
+        String label = action.stateLabel().replaceFirst("\\)$", "") + "; that task's node " + nodeName(node)
+                       + " is down or drained)";
+        return new Action(action.id(), action.state(), label, action.objectId(), action.name());
     }
 
     @Override
@@ -141,12 +248,61 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
 
     @Override
     public Changes changes() {
-        return config.events() ? new SwarmEvents(api.streamClient(), config.dockerHost()).open() : Changes.NONE;
+        return config.events()
+                ? new SwarmEvents(api.hosts(), api::streamClient, new Lagging()).open() : Changes.NONE;
+    }
+
+    @Override
+    public void retryUntil(Instant deadline) {
+        api.retryUntil(deadline);
     }
 
     @Override
     public String describe() {
-        return "Docker Swarm at " + config.dockerHost();
+        return "Docker Swarm at " + config.describeHosts();
+    }
+
+    /** For the events stream: the services whose update completed while some of their tasks did not run yet. */
+    private final class Lagging implements SwarmEvents.Lagging {
+
+        @Override
+        public boolean isLagging(String serviceId) {
+            return lagging.containsKey(serviceId);
+        }
+
+        /** Whether the tasks differ from those the last look judged, so that the service must be looked at again. */
+        @Override
+        public boolean tasksMoved(String serviceId) {
+            String judged = lagging.get(serviceId);
+            return judged != null && !signature(tasksOf(serviceId)).equals(judged);
+        }
+    }
+
+    private static String signature(List<JsonNode> tasks) {
+        return tasks.stream().map(t -> t.path("ID").asText() + ":" + t.path("Status").path("State").asText()
+                                       + ":" + t.path("DesiredState").asText())
+                .sorted().toList().toString();
+    }
+
+    /** The nodes that are not Ready, or are drained: a task's "running" there is stale or about to end. */
+    private Set<String> nodesDown() {
+        Set<String> down = new HashSet<>();
+        for (JsonNode node : api.get("/nodes")) {
+            if (!"ready".equals(node.path("Status").path("State").asText())
+                || "drain".equals(node.path("Spec").path("Availability").asText())) {
+                down.add(node.path("ID").asText());
+            }
+        }
+        return down;
+    }
+
+    private String nodeName(String nodeId) {
+        try {
+            String name = api.get("/nodes/" + encode(nodeId)).path("Description").path("Hostname").asText("");
+            return name.isEmpty() ? nodeId : name;
+        } catch (PlatformException e) {
+            return nodeId;
+        }
     }
 
     @Override
@@ -205,13 +361,19 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     }
 
     static List<TaskView> taskViews(JsonNode service, List<JsonNode> tasks) {
+        return taskViews(service, tasks, Set.of());
+    }
+
+    /** The tasks, those on the nodes in {@code down} marked so. */
+    static List<TaskView> taskViews(JsonNode service, List<JsonNode> tasks, Set<String> down) {
         JsonNode template = service.path("Spec").path("TaskTemplate");
         return tasks.stream().map(task -> {
             JsonNode status = task.path("Status");
             String error = status.path("Err").isTextual() ? status.path("Err").asText() : null;
-            return new TaskView(task.path("ID").asText(), task.path("NodeID").asText(null),
+            String node = task.path("NodeID").asText(null);
+            return new TaskView(task.path("ID").asText(), node,
                     status.path("State").asText(""), task.path("DesiredState").asText(""), error,
-                    sameSpec(task.path("Spec"), template));
+                    sameSpec(task.path("Spec"), template), node == null || !down.contains(node));
         }).toList();
     }
 

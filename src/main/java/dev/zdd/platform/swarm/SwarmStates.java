@@ -44,16 +44,33 @@ final class SwarmStates {
      * A task as read from {@code GET /tasks}.
      *
      * @param currentSpec whether the task runs the service's current spec (see {@link SwarmPlatform})
+     * @param nodeUp      whether its node is Ready and not drained, as far as zdd knows: a task's state is what its
+     *                    node last reported, so on a node that went down (or was drained) a "running" task may be gone
      */
     record TaskView(String id, String nodeId, String state, String desiredState, String error,
-                    boolean currentSpec) {
+                    boolean currentSpec, boolean nodeUp) {
+
+        TaskView(String id, String nodeId, String state, String desiredState, String error, boolean currentSpec) {
+            this(id, nodeId, state, desiredState, error, currentSpec, true);
+        }
 
         boolean wanted() {
             return RUNNING.equals(desiredState);
         }
 
         boolean counts() {
-            return currentSpec && wanted() && RUNNING.equals(state);
+            return currentSpec && wanted() && RUNNING.equals(state) && nodeUp;
+        }
+
+        TaskView onNodeUp(boolean up) {
+            return new TaskView(id, nodeId, state, desiredState, error, currentSpec, up);
+        }
+
+        /** What keeps it from counting, for people: e.g. "task x1 pending: no suitable node". */
+        String why() {
+            String what = !currentSpec ? " runs the previous spec" : !nodeUp ? " is on a node that is down or drained"
+                    : " " + (state.isEmpty() ? "unknown" : state);
+            return "task " + id + what + (error == null || error.isBlank() ? "" : ": " + error);
         }
     }
 
@@ -80,7 +97,7 @@ final class SwarmStates {
         } else {
             state = running.isEmpty() ? ServiceState.NOT_RUNNING : ServiceState.PARTLY_RUNNING;
         }
-        return new Service(service.id(), service.name(), service.stack(), state, label(state, service),
+        return new Service(service.id(), service.name(), service.stack(), state, label(state, service, tasks),
                 running.size(), target, running);
     }
 
@@ -153,12 +170,17 @@ final class SwarmStates {
             case "completed" -> allWantedRunTheNewSpec(service, tasks)
                     ? action(actionId, service, ActionState.SUCCESS, null)
                     : action(actionId, service, ActionState.IN_PROGRESS,
-                             "In progress (update completed, new tasks not all running yet)");
+                             "In progress (update completed, new tasks not all running yet" + waiting(tasks) + ")");
             default -> action(actionId, service, ActionState.UNKNOWN, "Unknown (" + update + ")");
         };
     }
 
-    private static boolean allWantedRunTheNewSpec(ServiceView service, List<TaskView> tasks) {
+    /** The first task Swarm wants running that does not count yet, as "; task x1 pending: why", or "". */
+    static String waiting(List<TaskView> tasks) {
+        return tasks.stream().filter(t -> t.wanted() && !t.counts()).findFirst().map(t -> "; " + t.why()).orElse("");
+    }
+
+    static boolean allWantedRunTheNewSpec(ServiceView service, List<TaskView> tasks) {
         List<TaskView> wanted = tasks.stream().filter(TaskView::wanted).toList();
         return !wanted.isEmpty() && wanted.stream().allMatch(TaskView::counts)
                && wanted.size() == target(service, tasks);
@@ -168,7 +190,12 @@ final class SwarmStates {
         return new Action(id, state, label, service.id(), "Service update (forced)");
     }
 
-    private static String label(ServiceState state, ServiceView service) {
+    /**
+     * The state as people read it: with the update's state when one is under way or stopped, and, when tasks are
+     * missing, the first one that does not count and why (on a cluster: pending for want of a node, on a node that
+     * went down), so that a timeout's "last seen" says what happened.
+     */
+    private static String label(ServiceState state, ServiceView service, List<TaskView> tasks) {
         String update = service.updateState();
         if (service.mode() == Mode.JOB) {
             return "Unknown (a job, not a long-running service)";
@@ -176,9 +203,18 @@ final class SwarmStates {
         if (update == null && state == ServiceState.REDEPLOYING) {
             return state.label() + " (update pending)";
         }
-        if (update == null || update.equals("completed")) {
-            return state.label();
+        String detail = update == null || update.equals("completed") ? "" : update.replace('_', ' ');
+        String waiting = "";
+        if (state == ServiceState.PARTLY_RUNNING || state == ServiceState.NOT_RUNNING) {
+            waiting = waiting(tasks);
+        } else if (state == ServiceState.REDEPLOYING) {
+            // Only a task in trouble, such as one that no node can take: a task that merely starts would make a
+            // new label, and a progress line, for every task of every update.
+            waiting = tasks.stream().filter(t -> t.wanted() && !t.counts() && t.error() != null
+                                                 && !t.error().isBlank())
+                    .findFirst().map(t -> "; " + t.why()).orElse("");
         }
-        return state.label() + " (" + update.replace('_', ' ') + ")";
+        detail = detail.isEmpty() ? waiting.replaceFirst("^; ", "") : detail + waiting;
+        return detail.isEmpty() ? state.label() : state.label() + " (" + detail + ")";
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.zdd.platform.PlatformException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +79,38 @@ class SwarmConfigTest {
         }
         assertThat(new SwarmConfig(URI.create("tcp://10.0.0.5:2376"), true, Path.of("/certs")).isPlainRemoteTcp())
                 .isFalse();
+    }
+
+    @Test
+    void severalManagers_separatedByCommas_inDockerHostOrTheApiUrl() {
+        SwarmConfig config = SwarmConfig.fromEnvironment(Map.of("DOCKER_HOST",
+                "tcp://10.0.0.1:2376, tcp://10.0.0.2:2376,unix:///run/m3.sock"), HOME);
+
+        assertThat(config.dockerHosts()).containsExactly(URI.create("tcp://10.0.0.1:2376"),
+                URI.create("tcp://10.0.0.2:2376"), URI.create("unix:///run/m3.sock"));
+        assertThat(config.dockerHost()).isEqualTo(URI.create("tcp://10.0.0.1:2376"));
+        assertThat(config.withDockerHosts("unix:///a.sock,unix:///b.sock").dockerHosts())
+                .containsExactly(URI.create("unix:///a.sock"), URI.create("unix:///b.sock"));
+        assertThat(config.withDockerHosts("unix:///a.sock,unix:///b.sock").describeHosts())
+                .isEqualTo("unix:///a.sock,unix:///b.sock");
+    }
+
+    @Test
+    void anEmptyManager_theSameOneTwice_orABadOne_isAConfigurationError() {
+        for (String hosts : List.of("tcp://10.0.0.1:2376,", ",unix:///a.sock", "unix:///a.sock,,unix:///b.sock",
+                "unix:///a.sock,unix:///a.sock", "unix:///a.sock,ssh://m2")) {
+            assertThatThrownBy(() -> SwarmConfig.parseHosts(hosts)).as(hosts)
+                    .isInstanceOfSatisfying(PlatformException.class,
+                            e -> assertThat(e.kind()).isEqualTo(PlatformException.Kind.CONFIGURATION));
+        }
+    }
+
+    @Test
+    void plainTcpToAnyRemoteManager_isRefusedForAll() {
+        SwarmConfig config = SwarmConfig.fromEnvironment(Map.of("DOCKER_HOST",
+                "tcp://127.0.1.1:2375,tcp://10.0.0.2:2375"), HOME);
+
+        assertThat(config.isPlainRemoteTcp()).isTrue();
+        assertThat(config.plainRemoteTcpHost()).isEqualTo(URI.create("tcp://10.0.0.2:2375"));
     }
 }

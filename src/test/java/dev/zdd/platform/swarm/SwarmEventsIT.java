@@ -129,7 +129,7 @@ class SwarmEventsIT {
     }
 
     /** The real adapter, counting its reads and the waits that an announced change ended. */
-    private static final class Counting implements Platform {
+    static final class Counting implements Platform {
 
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger announced = new AtomicInteger();

@@ -55,7 +55,7 @@ class SwarmEventsTest {
     /** Events on a client of their own; the API's client is not needed for that. */
     static SwarmEvents eventsAt(URI host) {
         try (DockerApi api = new DockerApi(new SwarmConfig(host, false, null))) {
-            return new SwarmEvents(api.streamClient(), host);
+            return new SwarmEvents(api.streamClient(host), host);
         }
     }
 
@@ -113,6 +113,53 @@ class SwarmEventsTest {
     }
 
     @Test
+    void aNodeEvent_aNodeDownBackOrDrained_isAChangeOfEverythingWatched() throws InterruptedException {
+        try (SwarmEvents events = unopened()) {
+            events.announced("""
+                    {"Type":"node","Action":"update","Actor":{"ID":"n2","Attributes":{"name":"node2",\
+                    "state.new":"down","state.old":"ready"}},"scope":"swarm","time":1716800000}\
+                    """);
+
+            assertThat(events.awaitChange(WATCHED, Duration.ZERO)).isEqualTo(WATCHED);
+            assertThat(events.awaitChange(WATCHED, Duration.ZERO)).isEmpty();
+        }
+    }
+
+    @Test
+    void whileAServiceWaitsForTasksElsewhere_itsTasksAreLookedAt_andAChangeEndsTheWait() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+        SwarmEvents.Lagging webLags = new SwarmEvents.Lagging() {
+            @Override
+            public boolean isLagging(String serviceId) {
+                return WEB.equals(serviceId);
+            }
+
+            @Override
+            public boolean tasksMoved(String serviceId) {
+                return looks.incrementAndGet() >= 3; // the third look finds a task that started
+            }
+        };
+        URI host = URI.create("unix://" + dir.resolve("docker.sock"));
+        try (FakeEngine engine = new FakeEngine(dir.resolve("docker.sock"));
+             DockerApi api = new DockerApi(new SwarmConfig(host, false, null));
+             SwarmEvents events = new SwarmEvents(java.util.List.of(host), api::streamClient, webLags).open()) {
+            awaitLive(events, true);
+            assertThat(events.awaitChange(WATCHED, Duration.ofSeconds(5))).as("right after connecting")
+                    .isEqualTo(WATCHED);
+
+            long asked = System.nanoTime();
+            assertThat(events.awaitChange(Set.of(WEB, WEB_UPDATE), Duration.ofSeconds(10)))
+                    .containsExactlyInAnyOrder(WEB, WEB_UPDATE);
+            assertThat(looks.get()).isEqualTo(3);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("three looks, %s apart", SwarmEvents.TASK_LOOK)
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(events.awaitChange(Set.of(DB, DB_UPDATE), Duration.ofMillis(1200))).as("db does not lag")
+                    .isEmpty();
+            assertThat(looks.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void liveWhileTheStreamIsOpen_allIdsAfterEachConnect_andAnEventEndsAWaitAtOnce() throws Exception {
         try (FakeEngine engine = new FakeEngine(dir.resolve("docker.sock"));
              SwarmEvents events = engine.events()) {
@@ -120,7 +167,7 @@ class SwarmEventsTest {
                     .startsWith("GET /events?filters=")
                     .doesNotContain("since=") // every connect reports all ids changed: nothing to replay
                     .contains("filters=" + DockerApi.query(java.util.Map.of("type",
-                            java.util.List.of("service", "container"))));
+                            java.util.List.of("service", "container", "node"))));
             awaitLive(events, true);
             assertThat(events.awaitChange(WATCHED, Duration.ofSeconds(5))).as("right after connecting")
                     .isEqualTo(WATCHED);

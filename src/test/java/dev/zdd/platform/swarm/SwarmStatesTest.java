@@ -83,7 +83,7 @@ class SwarmStatesTest {
                 task("t2", "failed", "shutdown", true)));
 
         assertThat(partly.state()).isEqualTo(ServiceState.PARTLY_RUNNING);
-        assertThat(partly.stateLabel()).isEqualTo("Partly running (paused)");
+        assertThat(partly.stateLabel()).isEqualTo("Partly running (paused; task t2 runs the previous spec)");
         assertThat(partly.running()).isEqualTo(1);
         assertThat(none.state()).isEqualTo(ServiceState.NOT_RUNNING);
     }
@@ -145,6 +145,45 @@ class SwarmStatesTest {
         assertThat(done.id()).isEqualTo(ACTION);
         assertThat(notYet.state()).isEqualTo(ActionState.IN_PROGRESS);
         assertThat(tooFew.state()).isEqualTo(ActionState.IN_PROGRESS);
+    }
+
+    @Test
+    void onACluster_aTaskOnANodeThatIsDownOrDrained_doesNotCount_evenWhenItsLastReportSaysRunning() {
+        TaskView stale = newRunning("t2").onNodeUp(false);
+        Action action = action(web(2, "completed"), newRunning("t1"), stale);
+        Service service = SwarmStates.service(web(2, "completed"), List.of(newRunning("t1"), stale));
+
+        assertThat(action.state()).isEqualTo(ActionState.IN_PROGRESS);
+        assertThat(action.stateLabel()).contains("task t2 is on a node that is down or drained");
+        assertThat(service.state()).isEqualTo(ServiceState.PARTLY_RUNNING);
+        assertThat(service.running()).isEqualTo(1);
+    }
+
+    @Test
+    void whileTasksStartElsewhereAfterTheUpdateCompleted_theLabelsSayWhichAndWhy() {
+        TaskView pending = new TaskView("t3", null, "pending", "running",
+                "no suitable node (max replicas per node limit exceed)", true);
+        Action action = action(web(2, "completed"), newRunning("t1"), pending);
+        Service service = SwarmStates.service(web(2, "completed"), List.of(newRunning("t1"), pending));
+
+        assertThat(action.stateLabel()).isEqualTo("In progress (update completed, new tasks not all running yet;"
+                                                  + " task t3 pending: no suitable node (max replicas per node limit"
+                                                  + " exceed))");
+        assertThat(service.stateLabel()).isEqualTo("Partly running (task t3 pending: no suitable node (max replicas"
+                                                    + " per node limit exceed))");
+    }
+
+    @Test
+    void whileSwarmUpdates_aTaskNoNodeCanTake_showsInTheLabel_aTaskThatMerelyStartsDoesNot() {
+        TaskView stuck = new TaskView("t3", null, "pending", "running", "no suitable node (1 node not available"
+                                                                          + " for new tasks)", true);
+        Service starting = SwarmStates.service(web(2, "updating"), List.of(newRunning("t1"),
+                task("t2", "starting", "running", true)));
+        Service noNode = SwarmStates.service(web(2, "updating"), List.of(newRunning("t1"), stuck));
+
+        assertThat(starting.stateLabel()).isEqualTo("Redeploying (updating)");
+        assertThat(noNode.stateLabel()).isEqualTo("Redeploying (updating; task t3 pending: no suitable node (1 node"
+                                                  + " not available for new tasks))");
     }
 
     @Test

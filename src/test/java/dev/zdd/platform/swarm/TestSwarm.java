@@ -51,6 +51,11 @@ final class TestSwarm implements AutoCloseable {
         return swarm;
     }
 
+    /** A swarm at {@code config}, unchecked: {@link TestCluster} checks its own. */
+    static TestSwarm at(SwarmConfig config) {
+        return new TestSwarm(config);
+    }
+
     private String problem() {
         try {
             JsonNode swarm = api.get("/info").path("Swarm");
