@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -97,7 +98,36 @@ final class Run {
                 }
             }
         }
-        return finish(RunOutcome.SUCCESS, waves, waves.size(), null);
+        return settled(waves);
+    }
+
+    /** The run's end once every wave made it: each redeploy the platform still watched must settle first. */
+    private RolloutReport settled(List<List<Target>> waves) {
+        Map<String, StepEnd> unsettled;
+        try {
+            unsettled = new Settle(context).await(waves.stream().flatMap(List::stream).toList());
+        } catch (InterruptedException e) {
+            unsettled = null;
+        } catch (PlatformException e) {
+            if (context.cancellation.isRequested()) {
+                unsettled = null;
+            } else {
+                return finish(RunOutcome.FAILED, waves, waves.size(), e);
+            }
+        }
+        if (unsettled == null) {
+            return finish(RunOutcome.INTERRUPTED, waves, waves.size(), null);
+        }
+        RunOutcome outcome = null;
+        for (int i = 0; i < done.size(); i++) {
+            ServiceReport report = done.get(i);
+            StepEnd end = unsettled.get(report.id());
+            if (end != null) {
+                done.set(i, new ServiceReport(report.name(), report.id(), end.outcome(), report.took(), end.reason()));
+                outcome = worse(outcome, end.outcome());
+            }
+        }
+        return finish(outcome == null ? RunOutcome.SUCCESS : outcome, waves, waves.size(), null);
     }
 
     /** How a run ends when one of a wave's services did not make it: an interrupt says most, then a failure. */

@@ -89,6 +89,11 @@ final class ServiceWatch implements Phase {
         }
         boolean finished = action == null ? reacted : action.state() == ActionState.SUCCESS;
         if (finished && now.isFullyRunning()) {
+            if (action != null && action.settling()) {
+                step.context().settling.put(step.target().id(), action.id());
+            } else {
+                step.context().settling.remove(step.target().id());
+            }
             return StepEnd.redeployed(step.took());
         }
         if (reacted && DOWN.contains(now.state())) {

@@ -46,6 +46,8 @@ public final class InMemoryPlatform implements Platform {
     private Changes changes = Changes.NONE;
     private Capabilities capabilities = Capabilities.ALL;
     private final Map<String, List<Action>> unfinished = new LinkedHashMap<>();
+    private final Map<String, Duration> watchedFor = new LinkedHashMap<>();
+    private final Map<String, Duration> undoneAfter = new LinkedHashMap<>();
 
     public InMemoryPlatform(Clock clock) {
         this.clock = clock;
@@ -218,7 +220,30 @@ public final class InMemoryPlatform implements Platform {
             return new Action(actionId, frame == null ? ActionState.PENDING : frame.action());
         }
         Frame frame = frame(serviceId);
-        return new Action(actionId, frame == null ? ActionState.PENDING : frame.action());
+        ActionState state = frame == null ? ActionState.PENDING : frame.action();
+        Duration since = Duration.between(redeployedAt.get(serviceId), clock.instant());
+        Duration undone = undoneAfter.get(serviceId);
+        if (undone != null && since.compareTo(undone) >= 0) {
+            return new Action(actionId, ActionState.FAILED, "Failed (rolled back)", serviceId, null);
+        }
+        Duration watched = watchedFor.get(serviceId);
+        boolean settling = watched != null && since.compareTo(watched) < 0;
+        return new Action(actionId, state, null, serviceId, null, settling);
+    }
+
+    /**
+     * The platform keeps watching a redeploy of the service for this long after it was sent, as Swarm monitors an
+     * update: its Success reads as settling until then.
+     */
+    public synchronized InMemoryPlatform watches(Service service, Duration forThatLong) {
+        watchedFor.put(service.id(), forThatLong);
+        return this;
+    }
+
+    /** The platform undoes the redeploy of the service this long after it was sent: its action fails then. */
+    public synchronized InMemoryPlatform undoes(Service service, Duration after) {
+        undoneAfter.put(service.id(), after);
+        return this;
     }
 
     @Override
