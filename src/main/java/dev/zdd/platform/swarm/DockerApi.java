@@ -112,6 +112,11 @@ final class DockerApi implements AutoCloseable {
                 .responseTimeout(responseTimeout);
         if (tls != null) {
             builder.sslConfig(() -> tls);
+        } else if ("unix".equals(host.getScheme())) {
+            // A context that is never used: given none, the transport would build the JVM's default one. (Given one
+            // for tcp://, it would speak TLS there.)
+            SSLContext none = NoTls.context();
+            builder.sslConfig(() -> none);
         }
         return builder.build();
     }

@@ -64,9 +64,10 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     private final SwarmConfig config;
     private final DockerApi api;
     /**
-     * The services whose update Swarm has completed while some of their tasks do not run yet, each with its tasks'
-     * signature at the last look. The manager announces no task state of other nodes: the events stream looks at
-     * these services' tasks itself and announces them when they change.
+     * The services whose update Swarm has completed while some of their tasks do not run yet, or whose update has a
+     * new task that starts, each with its tasks' signature at the last look. The manager announces no task state of
+     * other nodes, and no task's move from starting to running on any: the events stream looks at these services'
+     * tasks itself and announces them when they change.
      */
     private final Map<String, String> lagging = new ConcurrentHashMap<>();
 
@@ -194,7 +195,8 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
             down = nodesDown();
             action = SwarmStates.action(actionId, ours, view, taskViews(service, tasks, down));
         }
-        if ("completed".equals(view.updateState()) && action.state() == ActionState.IN_PROGRESS) {
+        if (action.state() == ActionState.IN_PROGRESS && ("completed".equals(view.updateState())
+                || "updating".equals(view.updateState()) && newTaskStarting(service, tasks))) {
             lagging.put(serviceId, signature(tasks));
         } else {
             lagging.remove(serviceId);
@@ -203,6 +205,15 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
             action = explainPause(action, tasks, down);
         }
         return action;
+    }
+
+    /**
+     * A task of the new spec that Swarm wants running and that does not run yet: its container may have started
+     * already, but Swarm calls the task running a moment later, and no event says so.
+     */
+    private static boolean newTaskStarting(JsonNode service, List<JsonNode> tasks) {
+        return taskViews(service, tasks, Set.of()).stream()
+                .anyMatch(t -> t.currentSpec() && t.wanted() && !SwarmStates.RUNNING.equals(t.state()));
     }
 
     /**
