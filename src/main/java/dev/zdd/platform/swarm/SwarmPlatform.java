@@ -273,7 +273,12 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         return "Docker Swarm at " + config.describeHosts();
     }
 
-    /** For the events stream: the services whose update completed while some of their tasks did not run yet. */
+    /** Whether the events stream looks at the service's tasks itself (see {@link #lagging}); for tests. */
+    boolean tasksLookedAt(String serviceId) {
+        return lagging.containsKey(serviceId);
+    }
+
+    /** For the events stream: the services whose tasks move unannounced (see {@link #lagging}). */
     private final class Lagging implements SwarmEvents.Lagging {
 
         @Override
