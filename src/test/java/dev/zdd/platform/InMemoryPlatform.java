@@ -146,7 +146,22 @@ public final class InMemoryPlatform implements Platform {
     public synchronized Map<String, List<Action>> unfinishedActions(List<Service> of) {
         calls.add("actions " + of.stream().map(Service::name).toList());
         Map<String, List<Action>> result = new LinkedHashMap<>();
-        of.forEach(s -> result.put(s.id(), List.copyOf(unfinished.getOrDefault(s.id(), List.of()))));
+        for (Service s : of) {
+            List<Action> actions = new ArrayList<>(unfinished.getOrDefault(s.id(), List.of()));
+            // A redeploy the platform still watches is unfinished for anyone who asks, as Swarm's monitored update.
+            Duration watched = watchedFor.get(s.id());
+            Instant at = redeployedAt.get(s.id());
+            if (watched != null && at != null && Duration.between(at, clock.instant()).compareTo(watched) < 0) {
+                actionToService.forEach((action, service) -> {
+                    if (service.equals(s.id())) {
+                        actions.clear();
+                        actions.add(new Action(action, ActionState.IN_PROGRESS, "In progress (watched)", s.id(),
+                                null));
+                    }
+                });
+            }
+            result.put(s.id(), List.copyOf(actions));
+        }
         return result;
     }
 

@@ -25,22 +25,76 @@ class SettleTest {
         return new Rollout(platform, time, time).run(List.of(arguments), settings, listener, new Cancellation());
     }
 
+    /** Every URL answers 2xx at once; checks 1 s apart. */
+    private final ReadinessCheck serving = new ReadinessCheck() {
+        @Override
+        public String attempt(URI url, java.time.Duration timeout) {
+            return null;
+        }
+
+        @Override
+        public java.time.Duration interval() {
+            return ofSeconds(1);
+        }
+    };
+
+    private RolloutReport runReady(String... arguments) {
+        settings = settings.withReadiness(new RolloutSettings.Readiness(null, List.of(URI.create("http://lb.test/")),
+                1));
+        return new Rollout(platform, time, time, serving).run(List.of(arguments), settings, listener,
+                new Cancellation());
+    }
+
     @Test
-    void goesOnWhileThePlatformWatches_andEndsOnlyOnceEveryWatchEnded() {
+    void withAReadinessCheck_goesOnWhileThePlatformWatches_andEndsOnlyOnceEveryWatchEnded() {
         Service one = platform.add("web-1");
         Service two = platform.add("web-2");
         // Back 1 s after each redeploy; watched until 6 s after it.
         platform.healthy(one, ofSeconds(1)).healthy(two, ofSeconds(1)).watches(one, ofSeconds(6))
                 .watches(two, ofSeconds(6));
 
-        RolloutReport report = run("web-1", "web-2");
+        RolloutReport report = runReady("web-1", "web-2");
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
-        // web-2 went at 3 s (back at 1 s, 2 s of drain), before web-1's watch ended; the run ended with web-2's, at 9 s.
+        // web-2 went at 3 s (back and ready at 1 s, 2 s of drain), before web-1's watch ended, which web-2's step did
+        // not wait for (it is the run's own); the run ended with web-2's watch, at 9 s.
         assertThat(listener.events).containsSubsequence("ready web-1 1000ms", "drain web-1 2000ms", "redeploy web-2",
                 "ready web-2 1000ms");
         assertThat(time.totalSlept()).isEqualTo(ofSeconds(9));
         assertThat(report.services()).allMatch(s -> s.outcome() == ServiceOutcome.REDEPLOYED);
+    }
+
+    @Test
+    void withoutAReadinessCheck_waitsForTheWatchToEnd_theOnlyEvidenceThatTheNewContainersStayUp() {
+        Service one = platform.add("web-1");
+        Service two = platform.add("web-2");
+        platform.healthy(one, ofSeconds(1)).healthy(two, ofSeconds(1)).watches(one, ofSeconds(6))
+                .watches(two, ofSeconds(6));
+
+        RolloutReport report = run("web-1", "web-2");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        assertThat(listener.events).containsSubsequence("ready web-1 6000ms", "drain web-1 2000ms", "redeploy web-2",
+                "ready web-2 6000ms");
+        assertThat(time.totalSlept()).isEqualTo(ofSeconds(14));
+    }
+
+    @Test
+    void anotherPipelinesWatchedRedeploy_stillHoldsTheStep() {
+        Service one = platform.add("web-1");
+        Service two = platform.add("web-2");
+        platform.healthy(one, ofSeconds(1)).healthy(two, ofSeconds(1));
+        // Someone else redeployed web-2 just before; the platform watches it for 4 s more.
+        platform.redeploy(two, true);
+        platform.watches(two, ofSeconds(4));
+
+        RolloutReport report = runReady("web-1");
+
+        assertThat(report.outcome()).as("refused at preflight: web-2 is not in the run, so nothing waits for it")
+                .isEqualTo(RunOutcome.SUCCESS);
+        RolloutReport both = runReady("web-2", "web-1");
+        assertThat(both.outcome()).isEqualTo(RunOutcome.REFUSED);
+        assertThat(both.cause().getMessage()).contains("web-2").contains("busy");
     }
 
     @Test
@@ -50,7 +104,7 @@ class SettleTest {
         platform.healthy(one, ofSeconds(1)).healthy(two, ofSeconds(1)).watches(one, ofSeconds(6))
                 .undoes(one, ofSeconds(5)).watches(two, ofSeconds(6));
 
-        RolloutReport report = run("web-1", "web-2");
+        RolloutReport report = runReady("web-1", "web-2");
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.FAILED);
         assertThat(report.services().get(0).outcome()).isEqualTo(ServiceOutcome.FAILED);
@@ -65,7 +119,7 @@ class SettleTest {
         Service one = platform.add("web-1");
         platform.healthy(one, ofSeconds(1)).watches(one, ofSeconds(60));
 
-        RolloutReport report = run("web-1");
+        RolloutReport report = runReady("web-1");
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.TIMED_OUT);
         assertThat(report.services().get(0).reason()).contains("had not completed").contains("--timeout 10s");

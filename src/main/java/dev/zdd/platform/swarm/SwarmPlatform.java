@@ -70,6 +70,8 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
      * tasks itself and announces them when they change.
      */
     private final Map<String, String> lagging = new ConcurrentHashMap<>();
+    /** By service id, the action id of an update down to its monitor period (see {@link #unfinishedActions}). */
+    private final Map<String, String> monitoredUpdates = new ConcurrentHashMap<>();
 
     /**
      * Connects lazily: nothing is sent until the first call. Refuses first, with a {@link PlatformException} of
@@ -108,7 +110,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
                 down = down == null ? nodesDown() : down;
                 seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, down));
             }
-            result.add(seen);
+            result.add(remember(service, seen));
         }
         return result;
     }
@@ -120,6 +122,38 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         Service seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, Set.of()));
         if (seen.state() == ServiceState.RUNNING) {
             seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, nodesDown()));
+        }
+        return remember(service, seen);
+    }
+
+    /**
+     * An update down to its monitor period, as the last read of its service saw it: the service serves (Running),
+     * but Swarm has not called the update completed, and would still pause or roll it back should a new task fail.
+     * For the engine that is an action in progress on the service, like another pipeline's redeploy: preflight refuses
+     * such a target, and a step waits for it before it takes another service down, unless the update is the run's own
+     * (see {@link dev.zdd.platform.Action#settling()}).
+     */
+    @Override
+    public Map<String, List<Action>> unfinishedActions(List<Service> services) {
+        Map<String, List<Action>> busy = new HashMap<>();
+        for (Service service : services) {
+            String update = monitoredUpdates.get(service.id());
+            if (update != null) {
+                busy.put(service.id(), List.of(new Action(update, ActionState.IN_PROGRESS,
+                        "In progress (Swarm monitors the update)", service.id(), "Service update")));
+            }
+        }
+        return busy;
+    }
+
+    private Service remember(JsonNode service, Service seen) {
+        String id = service.path("ID").asText();
+        if (seen.state() == ServiceState.RUNNING
+            && "updating".equals(service.path("UpdateStatus").path("State").asText())) {
+            monitoredUpdates.put(id, id + ACTION_MARK + service.path("Spec").path("TaskTemplate").path("ForceUpdate")
+                    .asLong(0));
+        } else {
+            monitoredUpdates.remove(id);
         }
         return seen;
     }
