@@ -5,7 +5,6 @@ import dev.zdd.cli.wiring.Environment;
 import dev.zdd.cli.wiring.Logging;
 import dev.zdd.cli.wiring.RedactingWriter;
 import dev.zdd.cli.wiring.Secrets;
-import dev.zdd.cli.wiring.Warmup;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -16,9 +15,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (!Boolean.getBoolean("zdd.nowarmup")) {
-            Warmup.start(args);
-        }
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
                 Environment.system()));
     }

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 import java.io.PrintWriter;
-import org.slf4j.LoggerFactory;
 
 /**
  * Logback, configured in code for each run: every log line goes to the command's stderr writer (which masks
@@ -47,11 +46,6 @@ public final class Logging {
     /** Whether Logback has started in this JVM (tests ask). */
     static boolean hasStarted() {
         return started != null;
-    }
-
-    /** Starts Logback now, as the first logger would; for a warm-up off the main thread. */
-    static void start() {
-        LoggerFactory.getILoggerFactory();
     }
 
     private static void apply(LoggerContext context) {

@@ -19,13 +19,10 @@ public interface PlatformFactory {
 
     /** The real adapters, waiting between retries through {@code sleeper}. */
     static PlatformFactory standard(Clock clock, Sleeper sleeper) {
-        return connection -> {
-            Warmup.await();
-            return switch (connection.platform()) {
-                case TUTUM -> tutum(TutumConfig.Flavor.TUTUM, connection, clock, sleeper);
-                case DOCKERCLOUD -> tutum(TutumConfig.Flavor.DOCKERCLOUD, connection, clock, sleeper);
-                case SWARM -> new SwarmPlatform(connection.swarm(), clock, sleeper);
-            };
+        return connection -> switch (connection.platform()) {
+            case TUTUM -> tutum(TutumConfig.Flavor.TUTUM, connection, clock, sleeper);
+            case DOCKERCLOUD -> tutum(TutumConfig.Flavor.DOCKERCLOUD, connection, clock, sleeper);
+            case SWARM -> new SwarmPlatform(connection.swarm(), clock, sleeper);
         };
     }
 

@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
-import okhttp3.ConnectionSpec;
 import okhttp3.CookieJar;
 import okhttp3.EventListener;
 import okhttp3.Headers;
@@ -66,7 +65,7 @@ final class TutumHttp {
     // From bytes, so that OkHttp sends the media type as given, without a "; charset=utf-8" suffix.
     private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
 
-    /** One for every client: configured once, its readers built once (see {@link #prepare}). */
+    /** One for every client of the process: configured once, its readers built once. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
@@ -118,19 +117,6 @@ final class TutumHttp {
         }
         this.client = builder.build();
         this.mapper = MAPPER;
-    }
-
-    /**
-     * Builds, off the thread that will need them, what the first requests would otherwise build on it: OkHttp's
-     * classes and the readers of the API's objects. Safe to call at any time, any number of times.
-     */
-    static void prepare() {
-        new OkHttpClient.Builder().connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).build();
-        for (Class<?> type : List.of(ApiObjects.ServiceObject.class, ApiObjects.ActionObject.class,
-                ApiObjects.ContainerObject.class, ApiObjects.StackObject.class)) {
-            MAPPER.readerFor(type);
-            MAPPER.readerFor(MAPPER.getTypeFactory().constructParametricType(ApiObjects.Page.class, type));
-        }
     }
 
     /** From now on, start no retry wait that would end after {@code deadline}. */

@@ -103,14 +103,6 @@ public final class TutumPlatform implements Platform {
         this.events = config.streamUrl() == null ? null : paths.events(checkedStream(config));
     }
 
-    /**
-     * Does ahead, on the calling thread, the one-off work of a first request (loading the HTTP client, building the
-     * readers of the API's objects), so that a caller can overlap it with its own start. Never needed, never harmful.
-     */
-    public static void prepare() {
-        TutumHttp.prepare();
-    }
-
     @Override
     public List<Service> services() {
         List<ServiceObject> services = listAll(paths.services(), ServiceObject.class);
