@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/test}, copied into a checkout whose Maven wrapper, swarm-up, swarm-down, cluster-up and cluster-down only
- * record what they are asked, with a fake {@code docker} (running or not) and a fake {@code apt-get} first on the
+ * {@code bin/test}, copied into a checkout whose Maven wrapper, swarm-up, swarm-down, cluster-up, cluster-down,
+ * registry-up and registry-down only record what they are asked, with a fake {@code docker} (running or not) and a fake {@code apt-get} first on the
  * PATH: it starts what is not running, hands Maven its arguments and the services' variables, stops what it started
  * whatever happens, and leaves alone what was already running. Starting needs root (the real script refuses without
  * it), so the cases that start something run only as root, as CI does.
@@ -40,7 +40,8 @@ class TestScriptTest {
         calls = dir.resolve("calls");
         Files.createDirectories(checkout.resolve("bin"));
         Files.copy(Path.of("bin/test"), checkout.resolve("bin/test"), StandardCopyOption.COPY_ATTRIBUTES);
-        script(checkout.resolve("mvnw"), "echo \"mvnw $* FAKE_STARTED=${FAKE_STARTED:-}\" >> '" + calls + "'\n"
+        script(checkout.resolve("mvnw"), "echo \"mvnw $* FAKE_STARTED=${FAKE_STARTED:-}"
+                                         + " FAKE_REGISTRY=${FAKE_REGISTRY:-}\" >> '" + calls + "'\n"
                                          + "exit \"${FAKE_MAVEN_EXIT:-0}\"");
         script(checkout.resolve(".ci/swarm-up"), "echo swarm-up >> '" + calls + "'\n"
                                                  + "[ -z \"${FAKE_START_FAILS:-}\" ] || exit 1\n"
@@ -49,6 +50,9 @@ class TestScriptTest {
         script(checkout.resolve(".ci/cluster-up"), "echo cluster-up >> '" + calls + "'\n"
                                                    + "echo 'export FAKE_CLUSTER=yes'");
         script(checkout.resolve(".ci/cluster-down"), "echo cluster-down >> '" + calls + "'");
+        script(checkout.resolve(".ci/registry-up"), "echo registry-up >> '" + calls + "'\n"
+                                                    + "echo 'export FAKE_REGISTRY=yes'");
+        script(checkout.resolve(".ci/registry-down"), "echo registry-down >> '" + calls + "'");
         script(dir.resolve("fakebin/docker"), "exit \"${FAKE_DOCKER_EXIT:-1}\"");
         script(dir.resolve("fakebin/apt-get"), "echo \"apt-get $*\" >> '" + calls + "'");
     }
@@ -60,8 +64,9 @@ class TestScriptTest {
         Run run = run(Map.of("FAKE_MAVEN_EXIT", "3"), "-o", "-Dit.test=SomeIT");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
-        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "cluster-up",
-                "mvnw -B verify -o -Dit.test=SomeIT FAKE_STARTED=yes", "cluster-down", "swarm-down");
+        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "cluster-up", "registry-up",
+                "mvnw -B verify -o -Dit.test=SomeIT FAKE_STARTED=yes FAKE_REGISTRY=yes", "registry-down",
+                "cluster-down", "swarm-down");
     }
 
     @Test
@@ -71,8 +76,8 @@ class TestScriptTest {
         Run run = run(Map.of("FAKE_DOCKER_EXIT", "0"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "cluster-up",
-                "mvnw -B verify FAKE_STARTED=yes");
+        assertThat(withoutInstalls(run.calls())).containsExactly("swarm-up", "cluster-up", "registry-up",
+                "mvnw -B verify FAKE_STARTED=yes FAKE_REGISTRY=yes", "registry-down");
     }
 
     @Test
@@ -100,6 +105,9 @@ class TestScriptTest {
                 .redirectError(dir.resolve("err").toFile());
         builder.environment().put("PATH", dir.resolve("fakebin") + ":" + System.getenv("PATH"));
         builder.environment().remove("FAKE_STARTED");
+        builder.environment().remove("FAKE_REGISTRY");
+        // No registry of the fake checkout runs, whatever runs on this machine.
+        builder.environment().put("ZDD_REGISTRY_DIR", dir.resolve("registry").toString());
         builder.environment().putAll(variables);
         Process process = builder.start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

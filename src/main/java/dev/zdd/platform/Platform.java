@@ -20,8 +20,33 @@ public interface Platform {
     /** One service by its full id; a {@link PlatformException} with status 404 when it doesn't exist. */
     Service service(String id);
 
-    /** Asks the platform to redeploy the service. */
+    /** Asks the platform to redeploy the service as it is defined. */
     Redeployment redeploy(Service service, boolean reuseVolumes);
+
+    /**
+     * The image the service is defined with and the one its redeploy would roll out, with read-only calls (a
+     * registry lookup included). Throws {@link ImageUnavailableException} with the registry's reason when the image
+     * can't be had: an unknown tag, refused or missing credentials, an unreachable registry. A platform that knows
+     * nothing of images plans nothing, and can't set one.
+     */
+    default ImagePlan image(Service service, ImageRequest request) {
+        if (request.changes()) {
+            throw new ImageUnavailableException(request.image(), describe() + " can't set a service's image");
+        }
+        return ImagePlan.UNKNOWN;
+    }
+
+    /**
+     * Asks the platform to redeploy the service, after setting its image when the request's plan says so (Tutum:
+     * {@code PATCH} the service, then redeploy; Swarm: one update with the image in the spec).
+     */
+    default Redeployment redeploy(Service service, RedeployRequest request) {
+        if (request.setsImage()) {
+            throw new ImageUnavailableException(request.image().after(), describe()
+                                                                         + " can't set a service's image");
+        }
+        return redeploy(service, request.reuseVolumes());
+    }
 
     /** The action a redeploy returned. */
     Action action(String actionId);
@@ -34,6 +59,15 @@ public interface Platform {
 
     /** Asks the platform to redeploy one container of a service. */
     Redeployment redeploy(Container container, boolean reuseVolumes);
+
+    /** Asks the platform to redeploy one container, after setting its service's image when the plan says so. */
+    default Redeployment redeploy(Container container, RedeployRequest request) {
+        if (request.setsImage()) {
+            throw new ImageUnavailableException(request.image().after(), describe()
+                                                                         + " can't set a service's image");
+        }
+        return redeploy(container, request.reuseVolumes());
+    }
 
     /**
      * The actions that have not finished (Pending or In progress) on each of the services, their containers' and

@@ -131,8 +131,8 @@ final class Roll {
         List<Phase> phases = container == null
                 ? List.of(new Recheck(preflightFresh), new Invariant(others, preflightFresh), new ServiceRedeploy(),
                           new ServiceWatch(), new Gate())
-                : List.of(new Recheck(preflightFresh), new Invariant(others, preflightFresh), new ContainerRedeploy(),
-                          new ContainerWatch(), new Gate());
+                : List.of(new Recheck(preflightFresh), new Invariant(others, preflightFresh),
+                          new ContainerRedeploy(index == 0), new ContainerWatch(), new Gate());
         return new Step(context, target, container, phases);
     }
 }

@@ -1,5 +1,6 @@
 package dev.zdd.rollout;
 
+import dev.zdd.platform.ImageRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -17,10 +18,11 @@ import java.util.Objects;
  * @param dryRun       resolve, check and plan with read-only calls; redeploy nothing
  * @param perContainer redeploy the containers of each service one at a time
  * @param readiness    what "ready" means beyond Running
+ * @param images       which image each redeploy rolls out ({@code --image}, {@code --no-resolve-image})
  */
 public record RolloutSettings(Duration drainDelay, Duration pollInterval, Duration timeout, Duration deadline,
                               boolean force, boolean reuseVolumes, boolean dryRun, boolean perContainer,
-                              Readiness readiness) {
+                              Readiness readiness, ImageRequest images) {
 
     /**
      * HTTP checks that must pass after a service (or container) is Running.
@@ -59,6 +61,14 @@ public record RolloutSettings(Duration drainDelay, Duration pollInterval, Durati
             throw new IllegalArgumentException("durations must be positive");
         }
         readiness = readiness == null ? Readiness.NONE : readiness;
+        images = images == null ? ImageRequest.OWN : images;
+    }
+
+    public RolloutSettings(Duration drainDelay, Duration pollInterval, Duration timeout, Duration deadline,
+                           boolean force, boolean reuseVolumes, boolean dryRun, boolean perContainer,
+                           Readiness readiness) {
+        this(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, dryRun, perContainer, readiness,
+                ImageRequest.OWN);
     }
 
     public RolloutSettings(Duration drainDelay, Duration pollInterval, Duration timeout, Duration deadline,
@@ -74,46 +84,51 @@ public record RolloutSettings(Duration drainDelay, Duration pollInterval, Durati
 
     public RolloutSettings withDrainDelay(Duration value) {
         return new RolloutSettings(value, pollInterval, timeout, deadline, force, reuseVolumes, dryRun,
-                perContainer, readiness);
+                perContainer, readiness, images);
     }
 
     public RolloutSettings withPollInterval(Duration value) {
         return new RolloutSettings(drainDelay, value, timeout, deadline, force, reuseVolumes, dryRun,
-                perContainer, readiness);
+                perContainer, readiness, images);
     }
 
     public RolloutSettings withTimeout(Duration value) {
         return new RolloutSettings(drainDelay, pollInterval, value, deadline, force, reuseVolumes, dryRun,
-                perContainer, readiness);
+                perContainer, readiness, images);
     }
 
     public RolloutSettings withDeadline(Duration value) {
         return new RolloutSettings(drainDelay, pollInterval, timeout, value, force, reuseVolumes, dryRun,
-                perContainer, readiness);
+                perContainer, readiness, images);
     }
 
     public RolloutSettings withForce(boolean value) {
         return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, value, reuseVolumes, dryRun,
-                perContainer, readiness);
+                perContainer, readiness, images);
     }
 
     public RolloutSettings withReuseVolumes(boolean value) {
         return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, value, dryRun,
-                perContainer, readiness);
+                perContainer, readiness, images);
     }
 
     public RolloutSettings withDryRun(boolean value) {
         return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, value,
-                perContainer, readiness);
+                perContainer, readiness, images);
     }
 
     public RolloutSettings withPerContainer(boolean value) {
         return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, dryRun,
-                value, readiness);
+                value, readiness, images);
     }
 
     public RolloutSettings withReadiness(Readiness value) {
         return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, dryRun,
-                perContainer, value);
+                perContainer, value, images);
+    }
+
+    public RolloutSettings withImages(ImageRequest value) {
+        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, reuseVolumes, dryRun,
+                perContainer, readiness, value);
     }
 }

@@ -42,6 +42,7 @@ final class Run {
                 }
                 waves = inWaves(new Resolver(context.platform).resolve(arguments), waveArguments);
                 worstCase = new Preflight(context).check(waves);
+                waves = new ImagePreflight(context).plan(waves);
             } catch (ResolutionException | DuplicateTargetException | PreflightException e) {
                 return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), e);
             } catch (PlatformException e) {
@@ -200,6 +201,8 @@ final class Run {
     }
 
     private static ServiceReport report(Target target, ServiceOutcome outcome, Duration took, String reason) {
-        return new ServiceReport(target.label(), target.id(), outcome, took, reason);
+        // A service not started still has the image it had; any other was set to the planned one.
+        String image = outcome == ServiceOutcome.NOT_STARTED ? target.image().before() : target.image().after();
+        return new ServiceReport(target.label(), target.id(), outcome, took, reason, target.image().before(), image);
     }
 }

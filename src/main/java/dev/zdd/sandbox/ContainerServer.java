@@ -26,9 +26,16 @@ import java.util.concurrent.Executor;
  */
 final class ContainerServer implements Closeable {
 
-    /** Who answers: changes with every redeploy, while the port stays. */
-    record Identity(String service, String container, String uuid, Instant readyAt) {
+    /**
+     * Who answers: changes with every redeploy, while the port stays.
+     *
+     * @param image what it runs, {@code repo:tag@sha256:...}, so that a client sees when a new version serves
+     */
+    record Identity(String service, String container, String uuid, Instant readyAt, String image) {
     }
+
+    /** The header every answer carries: the image the container runs, with its digest. */
+    static final String IMAGE_HEADER = "X-Sandbox-Image";
 
     private static final int BACKLOG = 50;
     private static final int MAX_HEAD_BYTES = 8192;
@@ -168,13 +175,15 @@ final class ContainerServer implements Closeable {
             boolean ready = !clock.instant().isBefore(who.readyAt());
             int status = ready ? 200 : 503;
             String body = ready
-                    ? "service " + who.service() + ", container " + who.container() + " (" + who.uuid() + ")\n"
+                    ? "service " + who.service() + ", container " + who.container() + " (" + who.uuid() + "),"
+                      + " image " + who.image() + "\n"
                     : "container " + who.container() + " is warming up\n";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             String response = "HTTP/1.1 " + status + (ready ? " OK" : " Service Unavailable") + "\r\n"
                               + "Content-Type: text/plain; charset=utf-8\r\n"
                               + "Content-Length: " + bytes.length + "\r\n"
                               + "X-Sandbox-Container: " + who.container() + "\r\n"
+                              + IMAGE_HEADER + ": " + who.image() + "\r\n"
                               + "Connection: close\r\n\r\n";
             OutputStream out = connection.getOutputStream();
             out.write(response.getBytes(StandardCharsets.ISO_8859_1));

@@ -163,6 +163,9 @@ final class LoadBalancer implements Closeable {
                 try {
                     LoopbackHttp.Reply reply = LoopbackHttp.send(backend.port(), method, target, body,
                             FORWARD_TIMEOUT);
+                    if (reply.image() != null) {
+                        exchange.getResponseHeaders().set(ContainerServer.IMAGE_HEADER, reply.image());
+                    }
                     answer(exchange, reply.status(), reply.contentType(), reply.body(), backend.name(),
                             method.equals("HEAD"));
                     return;

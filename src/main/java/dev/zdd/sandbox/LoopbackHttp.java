@@ -19,8 +19,8 @@ import java.util.Locale;
  */
 final class LoopbackHttp {
 
-    /** The answer of a container. */
-    record Reply(int status, String contentType, byte[] body) {
+    /** The answer of a container; {@code image} is its {@code X-Sandbox-Image} header, or null. */
+    record Reply(int status, String contentType, byte[] body, String image) {
     }
 
     /** The connection was accepted but closed or reset before a single byte of answer: safe to send elsewhere. */
@@ -121,6 +121,7 @@ final class LoopbackHttp {
             throw new IOException("not an HTTP status: " + lines[0], e);
         }
         String contentType = null;
+        String image = null;
         int contentLength = -1;
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
@@ -131,6 +132,8 @@ final class LoopbackHttp {
             String value = lines[i].substring(colon + 1).trim();
             if (name.equals("content-type")) {
                 contentType = value;
+            } else if (name.equalsIgnoreCase(ContainerServer.IMAGE_HEADER)) {
+                image = value;
             } else if (name.equals("content-length")) {
                 contentLength = Integer.parseInt(value);
             }
@@ -142,7 +145,7 @@ final class LoopbackHttp {
         }
         byte[] body = new byte[Math.max(0, bodyLength)];
         System.arraycopy(raw, bodyStart, body, 0, body.length);
-        return new Reply(status, contentType, body);
+        return new Reply(status, contentType, body, image);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

@@ -60,39 +60,44 @@ final class Orchestrator implements Closeable {
     record StackInfo(String uuid, String name, ServiceState state, List<String> serviceUuids, Instant deployed) {
     }
 
+    /** @param image the reference the service is defined with ({@code repo:tag}): what its redeploys pull */
     record ServiceInfo(String uuid, String name, String stackUuid, ServiceState state, int target, int current,
                        int running, int stopped, List<String> containerUuids, Instant deployed, Instant started,
-                       Instant stoppedAt) {
+                       Instant stoppedAt, String image) {
     }
 
+    /**
+     * @param image what the container runs, pinned: {@code repo:tag@sha256:...}; its service's reference alone
+     *              when the pull failed
+     */
     record ContainerInfo(String uuid, String name, String serviceUuid, ContainerState state, int port,
                          Instant deployed, Instant started, Instant stopped, Instant destroyed, Integer exitCode,
-                         String exitMessage) {
+                         String exitMessage, String image) {
 
         ContainerInfo withState(ContainerState newState) {
             return new ContainerInfo(uuid, name, serviceUuid, newState, port, deployed, started, stopped, destroyed,
-                    exitCode, exitMessage);
+                    exitCode, exitMessage, image);
         }
 
         ContainerInfo running(Instant now) {
             return new ContainerInfo(uuid, name, serviceUuid, ContainerState.RUNNING, port, deployed, now, null,
-                    null, null, null);
+                    null, null, null, image);
         }
 
         /** Started again from Stopped: the exit code of the last run no longer applies. */
         ContainerInfo starting() {
             return new ContainerInfo(uuid, name, serviceUuid, ContainerState.STARTING, port, deployed, started,
-                    stopped, null, null, null);
+                    stopped, null, null, null, image);
         }
 
         ContainerInfo terminated(Instant now) {
             return new ContainerInfo(uuid, name, serviceUuid, ContainerState.TERMINATED, port, deployed, started,
-                    stopped == null ? now : stopped, now, exitCode, exitMessage);
+                    stopped == null ? now : stopped, now, exitCode, exitMessage, image);
         }
 
         ContainerInfo exited(Instant now, int code, String message) {
             return new ContainerInfo(uuid, name, serviceUuid, ContainerState.STOPPED, port, deployed, started, now,
-                    null, code, message);
+                    null, code, message, image);
         }
     }
 
@@ -140,8 +145,20 @@ final class Orchestrator implements Closeable {
     record Accepted<T>(ActionInfo action, T subject) {
     }
 
-    /** A service as the sandbox was asked to create it. */
-    record ServiceSpec(String name, String stack) {
+    /**
+     * A service as the sandbox was asked to create it.
+     *
+     * @param image the reference it is defined with, {@code repo:tag}; null for {@code sandbox/<name>:latest}
+     */
+    record ServiceSpec(String name, String stack, String image) {
+
+        ServiceSpec(String name, String stack) {
+            this(name, stack, null);
+        }
+
+        String imageOrDefault() {
+            return image != null ? image : "sandbox/" + name + ":latest";
+        }
     }
 
     /** A backend of the load balancer: a container slot, whose port survives redeploys. */
@@ -186,6 +203,7 @@ final class Orchestrator implements Closeable {
     private final Duration warmup;
     private final Consumer<String> events;
     private final Consumer<Change> changes;
+    private final ImageRegistry registry;
     private final NodeInfo node;
     private final Map<String, StackEntry> stacks = new LinkedHashMap<>();
     private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
@@ -208,6 +226,8 @@ final class Orchestrator implements Closeable {
         final String uuid = UUID.randomUUID().toString();
         final String name;
         final String stackUuid;
+        /** The reference its redeploys pull; a PATCH of {@code image} changes it. */
+        String image;
         final List<ContainerServer> slots = new ArrayList<>();
         final List<String> current = new ArrayList<>(); // the current container's uuid, per slot
         Instant deployed;
@@ -228,10 +248,16 @@ final class Orchestrator implements Closeable {
         }
     }
 
-    /** @param bootTime asked once per container start: how long it takes to listen */
+    /**
+     * @param bootTime asked once per container start: how long it takes to listen
+     * @param registry where containers pull their images from; each service's image is pushed to it once, unless
+     *                 it is there already
+     */
     Orchestrator(List<ServiceSpec> specs, int containersPerService, Supplier<Duration> bootTime, Duration warmup,
-                 Clock clock, Sleeper sleeper, Consumer<String> events, Consumer<Change> changes, Executor handlers) {
+                 Clock clock, Sleeper sleeper, Consumer<String> events, Consumer<Change> changes, Executor handlers,
+                 ImageRegistry registry) {
         this.clock = clock;
+        this.registry = registry;
         this.sleeper = sleeper;
         this.bootTime = bootTime;
         this.warmup = warmup;
@@ -248,6 +274,8 @@ final class Orchestrator implements Closeable {
                 stackUuid = stack.uuid;
             }
             ServiceEntry service = new ServiceEntry(spec.name(), stackUuid);
+            service.image = ImageRegistry.tagOf(spec.imageOrDefault());
+            registry.ensure(service.image);
             for (int n = 1; n <= containersPerService; n++) {
                 service.slots.add(new ContainerServer(spec.name() + "-" + n, clock, handlers));
             }
@@ -270,10 +298,11 @@ final class Orchestrator implements Closeable {
             for (int slot = 0; slot < service.slots.size(); slot++) {
                 ContainerServer server = service.slots.get(slot);
                 String uuid = UUID.randomUUID().toString();
-                server.listen(new ContainerServer.Identity(service.name, server.slotName(), uuid, now));
+                String image = registry.pull(service.image).orElseThrow().pinned();
+                server.listen(new ContainerServer.Identity(service.name, server.slotName(), uuid, now, image));
                 synchronized (this) {
                     containers.put(uuid, new ContainerInfo(uuid, server.slotName(), service.uuid,
-                            ContainerState.RUNNING, server.port(), now, now, null, null, null, null));
+                            ContainerState.RUNNING, server.port(), now, now, null, null, null, null, image));
                     service.current.add(uuid);
                     service.deployed = now;
                     service.started = now;
@@ -396,12 +425,32 @@ final class Orchestrator implements Closeable {
         }
         return new ServiceInfo(service.uuid, service.name, service.stackUuid, state, target, current.size(),
                 running, stopped, List.copyOf(service.current), service.deployed, service.started,
-                state == ServiceState.STOPPED ? service.stopped : null);
+                state == ServiceState.STOPPED ? service.stopped : null, service.image);
     }
 
     private static boolean isTransitional(ContainerState state) {
         return state == ContainerState.STARTING || state == ContainerState.STOPPING
                || state == ContainerState.TERMINATING;
+    }
+
+    // ---- images
+
+    /**
+     * Sets the reference the service's next redeploys pull, as a {@code PATCH} of {@code image} does on Tutum; its
+     * containers keep running what they run until then.
+     *
+     * @throws ApiException 404 for an unknown service, 400 for a reference that is not a tag
+     */
+    synchronized ServiceInfo setImage(String uuid, String image) {
+        ServiceEntry service = requireService(uuid);
+        try {
+            service.image = ImageRegistry.tagOf(image);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "Invalid image '" + image + "': " + e.getMessage());
+        }
+        events.accept(service.name + " image set to " + service.image + " (taken at its next redeploy)");
+        announce(service);
+        return info(service);
     }
 
     // ---- accepting actions
@@ -741,17 +790,27 @@ final class Orchestrator implements Closeable {
         update(oldUuid, c -> c.terminated(clock.instant()));
 
         String uuid = UUID.randomUUID().toString();
+        boolean pullFailed;
         synchronized (this) {
             Instant now = clock.instant();
             ServiceState before = info(service).state();
+            // The new container pulls what the service's reference names now: a tag's newest push.
+            Optional<ImageRegistry.Pushed> pulled = registry.pull(service.image);
             ContainerInfo starting = new ContainerInfo(uuid, server.slotName(), service.uuid,
-                    ContainerState.STARTING, server.port(), now, null, null, null, null, null);
+                    ContainerState.STARTING, server.port(), now, null, null, null, null, null,
+                    pulled.map(ImageRegistry.Pushed::pinned).orElse(service.image));
             containers.put(uuid, starting);
             service.current.set(slot, uuid);
             service.deployed = now;
             announce(starting, "create", before);
+            pullFailed = pulled.isEmpty();
         }
         events.accept(server.slotName() + " " + ContainerState.STARTING.label() + " (" + shortId(uuid) + ")");
+        if (pullFailed) {
+            update(uuid, c -> c.exited(clock.instant(), 1, "pull of " + c.image() + " failed: manifest unknown"
+                                                           + " (no such tag in the sandbox's registry)"));
+            return false;
+        }
         if (rehearsal == Rehearsal.HANG) {
             closed.await(); // never comes up: only closing the sandbox ends this
             throw new InterruptedException("sandbox closed");
@@ -768,9 +827,13 @@ final class Orchestrator implements Closeable {
     private boolean bootAndListen(ServiceEntry service, int slot, String uuid) throws InterruptedException {
         ContainerServer server = service.slots.get(slot);
         sleeper.sleep(bootTime.get());
+        String image;
+        synchronized (this) {
+            image = containers.get(uuid).image();
+        }
         try {
             server.listen(new ContainerServer.Identity(service.name, server.slotName(), uuid,
-                    clock.instant().plus(warmup)));
+                    clock.instant().plus(warmup), image));
         } catch (IOException e) {
             update(uuid, c -> c.exited(clock.instant(), 1, "cannot listen on port " + server.port() + ": "
                                                            + e.getMessage()));

@@ -27,7 +27,6 @@ import java.util.Map;
  */
 final class Representations {
 
-    static final String IMAGE = "zdd/sandbox-app:latest";
     /** The one address of everything the sandbox runs: its node, its containers, its load balancer. */
     static final String HOST = "127.0.0.1";
     private static final DateTimeFormatter DATE = DateTimeFormatter
@@ -63,9 +62,9 @@ final class Representations {
         o.put("resource_uri", d.uri("service", s.uuid()));
         o.put("name", s.name());
         o.put("nickname", s.name());
-        o.put("image_name", IMAGE);
+        o.put("image_name", s.image());
         if (!d.dockerCloud()) {
-            o.put("image_tag", imageTag());
+            o.put("image_tag", imageTag(s.image()));
         }
         o.put("state", s.state().label());
         o.put("synchronized", true);
@@ -107,9 +106,11 @@ final class Representations {
         o.put("name", c.name());
         o.put("service", d.uri("service", c.serviceUuid()));
         o.put("node", d.uri("node", node.uuid()));
-        o.put("image_name", IMAGE);
+        // The tag it was started from; the digest it pulled shows in its answers (X-Sandbox-Image).
+        String image = c.image().contains("@") ? c.image().substring(0, c.image().indexOf('@')) : c.image();
+        o.put("image_name", image);
         if (!d.dockerCloud()) {
-            o.put("image_tag", imageTag());
+            o.put("image_tag", imageTag(image));
             // No metrics are gathered per container: they all run in the sandbox's one process.
             o.put("last_metric", null);
         }
@@ -224,8 +225,12 @@ final class Representations {
         return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
-    private static String imageTag() {
-        return Dialect.TUTUM_PREFIX + "image/zdd/sandbox-app/tag/latest/";
+    /** Tutum's URI of an image's tag, {@code /api/v1/image/<repository>/tag/<tag>/} (the sandbox serves none). */
+    private static String imageTag(String image) {
+        int colon = image.lastIndexOf(':');
+        boolean tagged = colon > image.lastIndexOf('/');
+        return Dialect.TUTUM_PREFIX + "image/" + (tagged ? image.substring(0, colon) : image) + "/tag/"
+               + (tagged ? image.substring(colon + 1) : "latest") + "/";
     }
 
     Map<String, Object> stack(StackInfo s, Dialect d) {

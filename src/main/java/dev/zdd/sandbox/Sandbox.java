@@ -44,6 +44,7 @@ public final class Sandbox implements AutoCloseable {
     private final Builder options;
     private final String apiKey;
     private final Orchestrator orchestrator;
+    private final ImageRegistry registry;
     private final ExecutorService containerHandlers;
     private final ExecutorService apiHandlers;
     private HttpServer api;
@@ -59,9 +60,10 @@ public final class Sandbox implements AutoCloseable {
         this.apiHandlers = Threads.bounded("sandbox-api", 4, 64);
         Duration bootTime = options.bootTime;
         Duration bootJitter = options.bootJitter;
+        this.registry = new ImageRegistry(options.clock);
         this.orchestrator = new Orchestrator(options.services, options.containersPerService,
                 () -> jittered(bootTime, bootJitter, ThreadLocalRandom.current()), options.warmup, options.clock,
-                options.sleeper, options.events, this::announce, containerHandlers);
+                options.sleeper, options.events, this::announce, containerHandlers, registry);
         options.failing.forEach(name -> orchestrator.rehearse(name, Rehearsal.FAIL));
         options.hanging.forEach(name -> orchestrator.rehearse(name, Rehearsal.HANG));
     }
@@ -84,7 +86,8 @@ public final class Sandbox implements AutoCloseable {
             Credentials credentials = new Credentials(options.user, apiKey);
             URI apiBase = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
             TutumApi handler = new TutumApi(orchestrator, credentials,
-                    new Representations(orchestrator, balancer.url(), apiBase, options.clock), options.clock, stats);
+                    new Representations(orchestrator, balancer.url(), apiBase, options.clock), options.clock, stats,
+                    registry);
             api.createContext("/", handler);
             api.setExecutor(apiHandlers);
             stream = startStream(credentials, api.getAddress().getPort());
@@ -175,6 +178,29 @@ public final class Sandbox implements AutoCloseable {
      */
     public SandboxStats stats() {
         return started().stats;
+    }
+
+    /**
+     * Pushes a new image to the tag ({@code repo:tag}) in the sandbox's registry, as {@code POST /sandbox/images}
+     * does: the services defined with that tag pull it at their next redeploy.
+     *
+     * @return the new image, pinned: {@code repo:tag@sha256:...}
+     */
+    public String push(String tag) {
+        return registry.push(tag).pinned();
+    }
+
+    /** Each tag's current image in the sandbox's registry, pinned ({@code repo:tag@sha256:...}). */
+    public List<String> images() {
+        return registry.current().stream().map(ImageRegistry.Pushed::pinned).toList();
+    }
+
+    /** What each container slot ({@code web-1-1}) runs now, pinned; the slot's newest container's image. */
+    public Map<String, String> containerImages() {
+        Map<String, String> images = new LinkedHashMap<>();
+        orchestrator.services().forEach(service -> service.containerUuids().forEach(uuid ->
+                orchestrator.container(uuid).ifPresent(c -> images.put(c.name(), c.image()))));
+        return images;
     }
 
     /** Makes the next redeploy of the service fail: its first new container exits, the action ends Failed. */
@@ -273,20 +299,33 @@ public final class Sandbox implements AutoCloseable {
         }
 
         /**
-         * The services, each {@code name} (outside any stack) or {@code name.stack}; default {@code web-1, web-2}.
+         * The services, each {@code name} (outside any stack) or {@code name.stack}, and {@code =IMAGE} for the
+         * tag it runs ({@code sandbox/<name>:latest} without); default {@code web-1, web-2}.
          */
         public Builder services(List<String> names) {
             List<ServiceSpec> specs = new ArrayList<>();
-            for (String name : names) {
+            for (String entry : names) {
+                int equals = entry.indexOf('=');
+                String name = equals < 0 ? entry : entry.substring(0, equals);
+                String image = equals < 0 ? null : entry.substring(equals + 1);
                 int dot = name.indexOf('.');
                 String service = dot < 0 ? name : name.substring(0, dot);
                 String stack = dot < 0 ? null : name.substring(dot + 1);
                 if (service.isBlank() || (stack != null && stack.isBlank())) {
                     throw new IllegalArgumentException("not a service name: '" + name + "'");
                 }
-                specs.add(new ServiceSpec(service, stack));
+                if (image != null) {
+                    try {
+                        image = ImageRegistry.tagOf(image);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("not an image tag for " + name + ": '" + image + "': "
+                                                           + e.getMessage());
+                    }
+                }
+                specs.add(new ServiceSpec(service, stack, image));
             }
-            if (specs.isEmpty() || specs.stream().distinct().count() != specs.size()) {
+            if (specs.isEmpty() || specs.stream().map(s -> s.name() + "." + s.stack()).distinct().count()
+                                   != specs.size()) {
                 throw new IllegalArgumentException("give at least one service, each once: " + names);
             }
             this.services = List.copyOf(specs);

@@ -1,6 +1,7 @@
 package dev.zdd.sandbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -17,6 +18,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,6 +40,8 @@ final class TutumApi implements HttpHandler {
 
     /** The sandbox's own addition: what it has seen, for measuring clients (see {@link SandboxStats}). */
     static final String STATS_PATH = "/sandbox/stats";
+    /** The sandbox's own registry: {@code GET} lists each tag's current image, {@code POST} pushes a new one. */
+    static final String IMAGES_PATH = "/sandbox/images";
     /** Where python-dockercloud checks credentials: the host's root, not the API's. */
     static final String DOCKERCLOUD_AUTH_PATH = "/auth/";
     static final int DEFAULT_LIMIT = 25;
@@ -55,12 +59,14 @@ final class TutumApi implements HttpHandler {
     private final Representations representations;
     private final Clock clock;
     private final SandboxStats stats;
+    private final ImageRegistry registry;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Resource> resources = new LinkedHashMap<>();
 
     TutumApi(Orchestrator platform, Credentials credentials, Representations representations, Clock clock,
-             SandboxStats stats) {
+             SandboxStats stats, ImageRegistry registry) {
         this.platform = platform;
+        this.registry = registry;
         this.credentials = credentials;
         this.representations = representations;
         this.clock = clock;
@@ -233,6 +239,9 @@ final class TutumApi implements HttpHandler {
             requireMethod(method, "GET");
             return Response.ok(stats.toJson());
         }
+        if (path.equals(IMAGES_PATH)) {
+            return images(method, body);
+        }
         if (path.equals(DOCKERCLOUD_AUTH_PATH)) {
             requireMethod(method, "GET");
             return Response.ok(apiKeys());
@@ -274,6 +283,10 @@ final class TutumApi implements HttpHandler {
                 }
                 case "DELETE" -> throw unsupported(resource.type() + " terminate", method, path);
                 case "PATCH", "PUT" -> {
+                    if (method.equals("PATCH") && resource.type().equals("service")) {
+                        return Response.ok(representations.service(platform.setImage(to.id(), imageOf(body)),
+                                dialect));
+                    }
                     if (resource.updatable()) {
                         throw unsupported(resource.type() + " update", method, path);
                     }
@@ -296,6 +309,65 @@ final class TutumApi implements HttpHandler {
         Call call = new Call(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("User-Agent"),
                 recorded(body), remoteAddress(exchange));
         return operation.performer().perform(to.id(), call, dialect);
+    }
+
+    /**
+     * The {@code image} of a service's PATCH body, as {@code tutum service set --image} sent it; the sandbox updates
+     * nothing else of a service.
+     */
+    private String imageOf(byte[] body) {
+        JsonNode patch = readJson(body);
+        Iterator<String> fields = patch.fieldNames();
+        while (fields.hasNext()) {
+            String field = fields.next();
+            if (!field.equals("image")) {
+                throw new ApiException(501, "The sandbox does not update a service's '" + field + "': it updates"
+                                            + " only its image");
+            }
+        }
+        if (!patch.path("image").isTextual()) {
+            throw new ApiException(400, "Send {\"image\": \"repository:tag\"}");
+        }
+        return patch.path("image").asText();
+    }
+
+    /** {@code GET /sandbox/images}: each tag's current image; {@code POST}: a new image pushed to a tag. */
+    private Response images(String method, byte[] body) {
+        if (method.equals("GET")) {
+            return Response.ok(Map.of("images", registry.current().stream().map(this::pushed).toList()));
+        }
+        requireMethod(method, "POST");
+        JsonNode request = readJson(body);
+        if (!request.path("image").isTextual()) {
+            throw new ApiException(400, "Send {\"image\": \"repository:tag\"}: the tag to push a new image to");
+        }
+        try {
+            return new Response(201, pushed(registry.push(request.path("image").asText())), Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "Invalid image '" + request.path("image").asText() + "': "
+                                        + e.getMessage());
+        }
+    }
+
+    private Map<String, Object> pushed(ImageRegistry.Pushed pushed) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("image", pushed.image());
+        o.put("digest", pushed.digest());
+        o.put("version", pushed.version());
+        o.put("pushed", Representations.date(pushed.pushed()));
+        return o;
+    }
+
+    private JsonNode readJson(byte[] body) {
+        try {
+            JsonNode node = json.readTree(body);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (IOException e) {
+            // said below
+        }
+        throw new ApiException(400, "The body must be a JSON object");
     }
 
     private static ApiException unsupported(String operation, String method, String path) {

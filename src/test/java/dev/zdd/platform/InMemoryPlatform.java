@@ -48,6 +48,9 @@ public final class InMemoryPlatform implements Platform {
     private final Map<String, List<Action>> unfinished = new LinkedHashMap<>();
     private final Map<String, Duration> watchedFor = new LinkedHashMap<>();
     private final Map<String, Duration> undoneAfter = new LinkedHashMap<>();
+    /** Each service's image, when the test gave one; and the registry: a tag's digest, or a refusal's reason. */
+    private final Map<String, String> images = new LinkedHashMap<>();
+    private final Map<String, String> registry = new LinkedHashMap<>();
 
     public InMemoryPlatform(Clock clock) {
         this.clock = clock;
@@ -169,6 +172,64 @@ public final class InMemoryPlatform implements Platform {
     public Changes changes() {
         calls.add("changes");
         return changes;
+    }
+
+    /** The service is defined with this image (a tag, maybe pinned to a digest: {@code repo:tag@sha256:...}). */
+    public InMemoryPlatform image(Service service, String image) {
+        images.put(service.id(), image);
+        return this;
+    }
+
+    /** The registry's current digest for a tag ({@code repo:tag}); a tag it was not told of is unknown. */
+    public InMemoryPlatform push(String tag, String digest) {
+        registry.put(tag, digest);
+        return this;
+    }
+
+    /** The service's image now, as the test set it or the last redeploy rolled it. */
+    public synchronized String imageOf(Service service) {
+        return images.get(service.id());
+    }
+
+    /**
+     * Plans as Swarm does: the reference (the service's own, or the one asked for) resolved to the registry's
+     * digest for its tag, unless resolving is turned off. Read-only: a dry run stays one.
+     */
+    @Override
+    public synchronized ImagePlan image(Service service, ImageRequest request) {
+        String before = images.get(service.id());
+        String wanted = request.image() != null ? request.image() : before;
+        if (wanted == null) {
+            return ImagePlan.UNKNOWN; // a test that gives no image sees no call about one
+        }
+        calls.add("image " + services.get(service.id()).name());
+        if (!request.resolve()) {
+            return new ImagePlan(before, wanted, request.changes());
+        }
+        String tag = wanted.contains("@") ? wanted.substring(0, wanted.indexOf('@')) : wanted;
+        String digest = registry.get(tag);
+        if (digest == null) {
+            throw new ImageUnavailableException(tag, "manifest unknown: manifest unknown");
+        }
+        return new ImagePlan(before, tag + "@" + digest, true);
+    }
+
+    @Override
+    public synchronized Redeployment redeploy(Service service, RedeployRequest request) {
+        if (request.setsImage()) {
+            calls.add("set image " + services.get(service.id()).name() + " " + request.image().after());
+            images.put(service.id(), request.image().after());
+        }
+        return redeploy(service, request.reuseVolumes());
+    }
+
+    @Override
+    public synchronized Redeployment redeploy(Container container, RedeployRequest request) {
+        if (request.setsImage()) {
+            calls.add("set image " + services.get(container.serviceId()).name() + " " + request.image().after());
+            images.put(container.serviceId(), request.image().after());
+        }
+        return redeploy(container, request.reuseVolumes());
     }
 
     public InMemoryPlatform failRedeploy(Service service, RuntimeException failure) {

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(15)
 class ContainerServerTest {
 
+    private static final String IMAGE = "sandbox/web:latest@sha256:" + "0".repeat(64);
+
     private final ExecutorService handlers = Threads.bounded("test-container", 2, 8);
     private final ContainerServer server = new ContainerServer("web-1", Clock.systemUTC(), handlers);
 
@@ -31,7 +33,7 @@ class ContainerServerTest {
 
     @Test
     void stopRefusesNewConnectionsButFinishesTheRequestInFlight() throws Exception {
-        server.listen(new ContainerServer.Identity("web", "web-1", "uuid-1", Instant.EPOCH));
+        server.listen(new ContainerServer.Identity("web", "web-1", "uuid-1", Instant.EPOCH, IMAGE));
         int port = server.port();
         try (Socket inFlight = new Socket()) {
             inFlight.connect(new InetSocketAddress(LoopbackHttp.loopback(), port), 2000);
@@ -63,19 +65,20 @@ class ContainerServerTest {
 
     @Test
     void listensAgainOnTheSamePortAsANewContainer() throws Exception {
-        server.listen(new ContainerServer.Identity("web", "web-1", "uuid-1", Instant.EPOCH));
+        server.listen(new ContainerServer.Identity("web", "web-1", "uuid-1", Instant.EPOCH, IMAGE));
         int port = server.port();
         LoopbackHttp.send(port, "GET", "/", new byte[0], Duration.ofSeconds(2));
         server.stop(Duration.ofSeconds(1));
 
         assertThatThrownBy(() -> LoopbackHttp.send(port, "GET", "/", new byte[0], Duration.ofSeconds(2)))
                 .isInstanceOf(ConnectException.class);
-        server.listen(new ContainerServer.Identity("web", "web-1", "uuid-2", Instant.EPOCH));
+        server.listen(new ContainerServer.Identity("web", "web-1", "uuid-2", Instant.EPOCH, IMAGE));
         LoopbackHttp.Reply reply = LoopbackHttp.send(port, "GET", "/", new byte[0], Duration.ofSeconds(2));
 
         assertThat(server.port()).isEqualTo(port);
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(new String(reply.body(), StandardCharsets.UTF_8)).contains("uuid-2");
+        assertThat(new String(reply.body(), StandardCharsets.UTF_8)).contains("uuid-2", "image " + IMAGE);
+        assertThat(reply.image()).isEqualTo(IMAGE);
     }
 
     private void awaitInFlight(int count) {

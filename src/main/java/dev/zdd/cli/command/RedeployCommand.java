@@ -20,6 +20,8 @@ import dev.zdd.cli.wiring.Interrupts;
 import dev.zdd.cli.wiring.PlatformName;
 import dev.zdd.cli.wiring.PlatformOptions;
 import dev.zdd.cli.wiring.Secrets;
+import dev.zdd.platform.ImageReference;
+import dev.zdd.platform.ImageRequest;
 import dev.zdd.platform.Platform;
 import dev.zdd.probe.AvailabilityProber;
 import dev.zdd.probe.ProbeReport;
@@ -61,6 +63,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  zdd redeploy --dry-run web-1 web-2",
             "  zdd redeploy web-1,api-1,worker-1 web-2,api-2,worker-2",
+            "  zdd redeploy --platform swarm --image registry.example.com/shop/web:2.1 web-1 web-2",
             "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
             "  zdd redeploy --output json web-1 | jq -c 'select(.event == \"summary\")'"
         })
@@ -136,6 +139,17 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
 
     @Option(names = "--no-reuse-volumes", description = "Pass reuse_volumes=false to the platform.")
     boolean noReuseVolumes;
+
+    @Option(names = "--image", paramLabel = "REF",
+            description = "Roll every named service to this image, each just before its own redeploy (Tutum and"
+                          + " Docker Cloud: set the service's image, then redeploy; Swarm: set the spec's image,"
+                          + " resolved to its digest).")
+    String image;
+
+    @Option(names = "--no-resolve-image",
+            description = "Swarm: redeploy the image as the spec pins it, calling no registry. By default zdd asks"
+                          + " the registry for the tag's current digest, with the docker CLI's credentials.")
+    boolean noResolveImage;
 
     @Option(names = "--dry-run",
             description = "Resolve, run the preflight and print the plan, with read-only calls only.")
@@ -261,6 +275,10 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
                               JsonRenderer json, Cancellation cancellation) {
         try {
             Connection connection = platformOptions.resolve(spec.commandLine(), env, secrets);
+            if (noResolveImage && connection.platform() != PlatformName.SWARM) {
+                throw new ParameterException(spec.commandLine(), "--no-resolve-image applies only to --platform"
+                        + " swarm: Tutum and Docker Cloud pull the tag themselves at every redeploy");
+            }
             if (json != null) {
                 json.platform(connection.platform().toString());
             }
@@ -313,7 +331,20 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         RolloutSettings.Readiness readiness = new RolloutSettings.Readiness(readyPath,
                 readyUrls.stream().map(url -> httpUrl("--ready-url", url)).toList(), readySuccesses);
         return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun,
-                perContainer, readiness);
+                perContainer, readiness, new ImageRequest(imageReference(), !noResolveImage));
+    }
+
+    /** The {@code --image} reference as given, checked; null without the option. */
+    private String imageReference() {
+        if (image == null) {
+            return null;
+        }
+        try {
+            return ImageReference.parse(image).toString();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "invalid value for --image: '" + image + "': "
+                                                             + e.getMessage());
+        }
     }
 
     /** An absolute http(s) URL, or a usage error that names the option and the value. */

@@ -3,6 +3,7 @@ package dev.zdd.cli.common;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Service;
 import dev.zdd.rollout.DuplicateTargetException;
+import dev.zdd.rollout.ImageRefusedException;
 import dev.zdd.rollout.PreflightException;
 import dev.zdd.rollout.ResolutionException;
 import dev.zdd.rollout.UnsupportedStepException;
@@ -43,6 +44,12 @@ public final class Problems {
         }
         if (failure instanceof DuplicateTargetException) {
             return List.of(failure.getMessage() + "; name each service once");
+        }
+        if (failure instanceof ImageRefusedException images) {
+            return List.of("preflight refused, nothing was redeployed: " + images.getMessage()
+                           + "; check the image reference, and the registry credentials (docker login, or"
+                           + " DOCKER_CONFIG); on Swarm, --no-resolve-image redeploys what the spec pins without"
+                           + " asking a registry");
         }
         if (failure instanceof PreflightException preflight) {
             return List.of("preflight refused, nothing was redeployed: " + preflight.getMessage()

@@ -86,7 +86,8 @@ public final class JsonRenderer implements Renderer {
         ArrayNode services = plan.putArray("services");
         for (Target target : planned.targets()) {
             services.addObject().put("name", target.label()).put("uuid", target.id())
-                    .put("state", target.service().stateLabel());
+                    .put("state", target.service().stateLabel())
+                    .put("imageBefore", target.image().before()).put("image", target.image().after());
         }
         ArrayNode waves = plan.putArray("waves");
         for (List<Target> wave : planned.waves()) {
@@ -101,7 +102,7 @@ public final class JsonRenderer implements Renderer {
     @Override
     public void redeploying(Target target, Container container) {
         ObjectNode event = event("redeploy").put("service", target.label()).put("uuid", target.id());
-        emit(withContainer(event, container));
+        emit(withContainer(event, container).put("image", target.image().after()));
     }
 
     @Override
@@ -131,7 +132,8 @@ public final class JsonRenderer implements Renderer {
         ArrayNode services = summary.putArray("services");
         for (ServiceReport service : report.services()) {
             ObjectNode line = services.addObject().put("name", service.name()).put("uuid", service.id())
-                    .put("outcome", service.outcome().wireName()).put("seconds", Durations.seconds(service.took()));
+                    .put("outcome", service.outcome().wireName()).put("seconds", Durations.seconds(service.took()))
+                    .put("imageBefore", service.imageBefore()).put("image", service.image());
             if (service.reason() != null) {
                 line.put("reason", service.reason());
             }

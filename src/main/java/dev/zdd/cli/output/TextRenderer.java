@@ -1,6 +1,7 @@
 package dev.zdd.cli.output;
 
 import dev.zdd.platform.Container;
+import dev.zdd.platform.ImagePlan;
 import dev.zdd.platform.Service;
 import dev.zdd.probe.ProbeReport;
 import dev.zdd.rollout.RolloutListener;
@@ -84,9 +85,28 @@ public final class TextRenderer implements Renderer {
                 Service service = target.service();
                 to.printf("%s%d. %-" + width + "s  %s  %s %d/%d%n", indent, ++n, target.label(), service.id(),
                         service.stateLabel(), service.running(), service.target());
+                String image = image(target.image());
+                if (image != null) {
+                    to.println(indent + "   " + " ".repeat(width) + "  image " + image);
+                }
             }
         }
         to.flush();
+    }
+
+    /** The image now and the one the redeploy rolls out, or null when the platform said nothing of them. */
+    private static String image(ImagePlan plan) {
+        if (plan.after() == null) {
+            return null;
+        }
+        if (plan.before() == null) {
+            return "-> " + plan.after();
+        }
+        if (plan.changes()) {
+            return plan.before() + " -> " + plan.after();
+        }
+        // A tag without a digest is pulled again by whoever starts the new containers.
+        return plan.after() + (plan.after().contains("@") ? " (unchanged)" : " (its tag pulled again)");
     }
 
     @Override
@@ -146,6 +166,11 @@ public final class TextRenderer implements Renderer {
             }
             if (service.reason() != null) {
                 line.append("  ").append(service.reason());
+            }
+            // Only a change is news: a service redeployed on the image it had says nothing more.
+            if (service.image() != null && !service.image().equals(service.imageBefore())
+                && service.outcome() != ServiceOutcome.NOT_STARTED) {
+                line.append("  image ").append(service.image());
             }
             out.println(line.toString().stripTrailing());
         }

@@ -70,6 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The sandbox's services, which both sides redeploy. */
     private static final List<String> SERVICES = List.of("web-1", "web-2");
+    /** The one image both services run: the zdd side ships a new push of it. */
+    private static final String IMAGE = "sandbox/web:latest";
     private static final Duration LEAD_IN = Duration.ofMillis(500);
     private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration LOOK_INTERVAL = Duration.ofMillis(100);
@@ -128,7 +130,8 @@ public final class DemoCommand implements Callable<Integer> {
         HealthCheck check = timings.healthCheck();
         Cancellation cancellation = new Cancellation();
         Thread demo = Thread.currentThread();
-        try (Sandbox sandbox = timings.applyTo(Sandbox.builder()).services(SERVICES).clock(env.clock())
+        try (Sandbox sandbox = timings.applyTo(Sandbox.builder())
+                .services(SERVICES.stream().map(name -> name + "=" + IMAGE).toList()).clock(env.clock())
                 .sleeper(env.sleeper()).build().start();
              Interrupts.Registration signals = env.interrupts().onInterrupt(() -> {
                  cancellation.request();
@@ -150,6 +153,9 @@ public final class DemoCommand implements Callable<Integer> {
 
             // Back and ready, and then as long again for the balancer to take it back: zdd's drain delay.
             Duration drain = timings.warmup.plus(check.interval().multipliedBy(check.rise() + 2L));
+            String v2 = sandbox.push(IMAGE);
+            err.println("[demo] pushed v2 of " + IMAGE + " to the sandbox's registry (" + v2.substring(
+                    v2.indexOf('@') + 1) + "): zdd redeploy ships it, a redeploy pulls the tag's newest");
             err.println("[demo] zdd: redeploy " + String.join(" ", SERVICES) + " --drain-delay "
                         + Durations.setting(drain));
             zddTitle = "zdd redeploy " + String.join(" ", SERVICES) + " --drain-delay " + Durations.setting(drain);
@@ -169,6 +175,9 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("zdd redeploy did not finish: " + rollout[0].outcome().wireName());
                 return exitCode;
             }
+            boolean shipped = sandbox.containerImages().values().stream().allMatch(v2::equals);
+            out.println("zdd redeploy shipped v2, " + v2 + ": " + (shipped ? "every container serves it."
+                    : "not every container serves it: " + sandbox.containerImages()));
             out.println(zdd.probe().failures() == 0
                     ? "zdd redeploy: no failed request."
                     : "zdd redeploy: " + zdd.probe().failures() + " failed requests.");

@@ -45,8 +45,10 @@ public final class SandboxCommand implements Callable<Integer> {
                           + " looks for it, or any free one when that is taken).")
     Integer streamPort;
 
-    @Option(names = "--services", paramLabel = "NAME[.STACK]", split = ",", defaultValue = "web-1,web-2",
-            description = "The services, comma-separated; NAME.STACK puts one in a stack (default ${DEFAULT-VALUE}).")
+    @Option(names = "--services", paramLabel = "NAME[.STACK][=IMAGE]", split = ",", defaultValue = "web-1,web-2",
+            description = "The services, comma-separated; NAME.STACK puts one in a stack; =IMAGE names the tag it"
+                          + " runs, in the sandbox's registry (default sandbox/NAME:latest) (default"
+                          + " ${DEFAULT-VALUE}).")
     List<String> services;
 
     @Option(names = "--containers", paramLabel = "N", defaultValue = "1",
@@ -105,7 +107,10 @@ public final class SandboxCommand implements Callable<Integer> {
             out.println("# load balancer: " + sandbox.lbUrl());
             sandbox.containerPorts().forEach((name, containerPort) ->
                     out.println("# container " + name + ": http://127.0.0.1:" + containerPort + "/"));
-            out.println("# then: zdd services; zdd redeploy " + String.join(" ", services));
+            sandbox.images().forEach(image -> out.println("# image " + image + " (push a new one: POST "
+                                                          + sandbox.apiUrl() + "/sandbox/images)"));
+            out.println("# then: zdd services; zdd redeploy " + String.join(" ", services.stream()
+                    .map(s -> s.contains("=") ? s.substring(0, s.indexOf('=')) : s).toList()));
             out.flush();
             err.println("[sandbox] running; Ctrl-C stops it");
             CountDownLatch stop = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package dev.zdd.cli.wiring;
 
+import dev.zdd.platform.swarm.RegistryCredentials;
 import dev.zdd.platform.swarm.SwarmConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -21,10 +22,20 @@ import java.util.Map;
  * @param streamUrl     Tutum's or Docker Cloud's events stream host ({@code ws://} or {@code wss://}), or null to
  *                      poll only
  * @param events        whether to listen to the platform's events (false with {@code --no-stream})
+ * @param registries    for {@code --platform swarm}: where the registry credentials are, as the docker CLI keeps
+ *                      them; {@link RegistryCredentials#NONE} otherwise
  */
 public record Connection(PlatformName platform, URI apiUrl, String namespace, String authorization,
                          String credentialsFrom, boolean insecureHttp, Path caCert,
-                         Map<String, String> proxyVariables, SwarmConfig swarm, URI streamUrl, boolean events) {
+                         Map<String, String> proxyVariables, SwarmConfig swarm, URI streamUrl, boolean events,
+                         RegistryCredentials registries) {
+
+    public Connection(PlatformName platform, URI apiUrl, String namespace, String authorization,
+                      String credentialsFrom, boolean insecureHttp, Path caCert, Map<String, String> proxyVariables,
+                      SwarmConfig swarm, URI streamUrl, boolean events) {
+        this(platform, apiUrl, namespace, authorization, credentialsFrom, insecureHttp, caCert, proxyVariables, swarm,
+                streamUrl, events, RegistryCredentials.NONE);
+    }
 
     public Connection(PlatformName platform, URI apiUrl, String namespace, String authorization,
                       String credentialsFrom, boolean insecureHttp, Path caCert, Map<String, String> proxyVariables) {
@@ -42,13 +53,14 @@ public record Connection(PlatformName platform, URI apiUrl, String namespace, St
     }
 
     /** A connection to a Docker engine: the engine's socket or TLS client certificate is the credential. */
-    static Connection swarm(SwarmConfig config) {
+    static Connection swarm(SwarmConfig config, RegistryCredentials registries) {
         return new Connection(PlatformName.SWARM, config.dockerHost(), null, null, "the Docker engine's own access",
-                config.insecureHttp(), null, Map.of(), config, null, config.events());
+                config.insecureHttp(), null, Map.of(), config, null, config.events(), registries);
     }
 
     public Connection {
         proxyVariables = proxyVariables == null ? Map.of() : Map.copyOf(proxyVariables);
+        registries = registries == null ? RegistryCredentials.NONE : registries;
     }
 
     /** Never shows the credentials. */

@@ -22,7 +22,7 @@ public interface PlatformFactory {
         return connection -> switch (connection.platform()) {
             case TUTUM -> tutum(TutumConfig.Flavor.TUTUM, connection, clock, sleeper);
             case DOCKERCLOUD -> tutum(TutumConfig.Flavor.DOCKERCLOUD, connection, clock, sleeper);
-            case SWARM -> new SwarmPlatform(connection.swarm(), clock, sleeper);
+            case SWARM -> new SwarmPlatform(connection.swarm(), clock, sleeper, connection.registries());
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.zdd.cli.wiring;
 
+import dev.zdd.platform.swarm.RegistryCredentials;
 import dev.zdd.platform.swarm.SwarmConfig;
 import dev.zdd.platform.tutum.TutumConfig;
 import java.net.URI;
@@ -77,7 +78,7 @@ public final class PlatformOptions {
     public Connection resolve(CommandLine command, Environment env, Secrets secrets) {
         PlatformName name = platformName(command, env);
         if (name == PlatformName.SWARM) {
-            return swarm(command, env);
+            return swarm(command, env, secrets);
         }
         if (name != PlatformName.DOCKERCLOUD && namespace != null) {
             throw new ParameterException(command, "--namespace applies only to --platform dockercloud");
@@ -130,7 +131,7 @@ public final class PlatformOptions {
      * Swarm is reached the way the docker CLI reaches it (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), so the
      * Tutum-style credential options would silently do nothing: they are refused instead.
      */
-    private Connection swarm(CommandLine command, Environment env) {
+    private Connection swarm(CommandLine command, Environment env, Secrets secrets) {
         Map<String, Object> tutumOnly = new java.util.LinkedHashMap<>();
         tutumOnly.put("--namespace", namespace);
         tutumOnly.put("--user", user);
@@ -156,7 +157,9 @@ public final class PlatformOptions {
         }
         config = config.withInsecureHttp(insecureHttp).withEvents(!noStream);
         LOG.info("SWARM at {}", config.describeHosts());
-        return Connection.swarm(config);
+        // Registry credentials as the docker CLI keeps them; every secret found is masked from then on.
+        return Connection.swarm(config, RegistryCredentials.fromEnvironment(env.variables(), env.home(),
+                secrets::add));
     }
 
     private static Map<String, String> proxyVariables(Environment env) {

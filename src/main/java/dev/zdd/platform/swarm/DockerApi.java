@@ -123,7 +123,12 @@ final class DockerApi implements AutoCloseable {
 
     /** A read, through the next manager when one does not answer. */
     JsonNode get(String path) {
-        return read(Request.Method.GET, path);
+        return read(Request.Method.GET, path, Map.of());
+    }
+
+    /** A read with extra headers, such as {@code X-Registry-Auth}; they are never logged or put in a message. */
+    JsonNode get(String path, Map<String, String> headers) {
+        return read(Request.Method.GET, path, headers);
     }
 
     /**
@@ -132,11 +137,16 @@ final class DockerApi implements AutoCloseable {
      * write may or may not have happened.
      */
     JsonNode post(String path, JsonNode body) {
-        return write(Request.Method.POST, path, body);
+        return write(Request.Method.POST, path, body, Map.of());
+    }
+
+    /** A write with extra headers, such as {@code X-Registry-Auth}. */
+    JsonNode post(String path, JsonNode body, Map<String, String> headers) {
+        return write(Request.Method.POST, path, body, headers);
     }
 
     JsonNode delete(String path) {
-        return write(Request.Method.DELETE, path, null);
+        return write(Request.Method.DELETE, path, null, Map.of());
     }
 
     /** Whether there is another manager to go on through. */
@@ -170,10 +180,10 @@ final class DockerApi implements AutoCloseable {
         return false;
     }
 
-    private JsonNode write(Request.Method method, String path, JsonNode body) {
+    private JsonNode write(Request.Method method, String path, JsonNode body, Map<String, String> headers) {
         Manager manager = manager();
         try {
-            return once(manager, method, path, body);
+            return once(manager, method, path, body, headers);
         } catch (PlatformException e) {
             if (severalManagers() && managerDown(e)) {
                 next(manager, e);
@@ -182,15 +192,15 @@ final class DockerApi implements AutoCloseable {
         }
     }
 
-    private JsonNode read(Request.Method method, String path) {
+    private JsonNode read(Request.Method method, String path, Map<String, String> headers) {
         if (!severalManagers()) {
-            return once(managers.get(0), method, path, null);
+            return once(managers.get(0), method, path, null, headers);
         }
         Attempts attempts = attempts();
         while (true) {
             Manager manager = manager();
             try {
-                return once(manager, method, path, null);
+                return once(manager, method, path, null, headers);
             } catch (PlatformException e) {
                 if (!managerDown(e)) {
                     throw e;
@@ -264,9 +274,11 @@ final class DockerApi implements AutoCloseable {
                 why.getMessage(), to);
     }
 
-    private JsonNode once(Manager manager, Request.Method method, String path, JsonNode body) {
+    private JsonNode once(Manager manager, Request.Method method, String path, JsonNode body,
+                          Map<String, String> headers) {
         Request.Builder request = Request.builder().method(method).path(path)
                 .putHeader("Accept", "application/json").putHeader("User-Agent", Version.userAgent());
+        headers.forEach(request::putHeader);
         if (body != null) {
             try {
                 request.bodyBytes(JSON.writeValueAsBytes(body)).putHeader("Content-Type", "application/json");

@@ -6,8 +6,13 @@ import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Changes;
 import dev.zdd.platform.Container;
+import dev.zdd.platform.ImagePlan;
+import dev.zdd.platform.ImageReference;
+import dev.zdd.platform.ImageRequest;
+import dev.zdd.platform.ImageUnavailableException;
 import dev.zdd.platform.Platform;
 import dev.zdd.platform.PlatformException;
+import dev.zdd.platform.RedeployRequest;
 import dev.zdd.platform.Redeployment;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
@@ -24,6 +29,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -40,9 +46,12 @@ import org.slf4j.LoggerFactory;
  * not change that config. The action of a redeploy is that update, identified by the service and the ForceUpdate
  * value zdd set ({@code <service id>/force-update/<n>}); see {@link SwarmStates#action} for what counts as done.
  *
- * <p>Unlike {@code docker service update --force}, the image reference is sent back as it is: the docker CLI
- * also asks the registry for the tag's current digest, which zdd does not (yet) do, so a tag pinned to a digest
- * in the spec restarts on that same digest.
+ * <p>The image: by default the spec's tag (or the {@code --image} asked for) is resolved to the registry's current
+ * digest through the engine's own distribution endpoint, as the docker CLI does, and the update sets the spec's
+ * image to {@code repo:tag@digest}, so that every node runs the same image, and a tag pushed again is shipped
+ * (the docker CLI's {@code --force} re-resolves nothing once the spec pins a digest). The registry's credentials
+ * go with the lookup and with the update ({@code X-Registry-Auth}), so that every node can pull; without any, the
+ * engine keeps those the service was created with. Without resolving, the spec's image is sent back as it is.
  *
  * <p>Swarm has no per-container redeploy, and no volumes to reuse or not: a task's mounts come from the spec.
  *
@@ -55,6 +64,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
 
     static final String STACK_LABEL = "com.docker.stack.namespace";
     static final String ACTION_MARK = "/force-update/";
+    static final String REGISTRY_AUTH = "X-Registry-Auth";
     private static final Logger LOG = LoggerFactory.getLogger(SwarmPlatform.class);
     private static final String WANTED_TASKS = "/tasks?filters="
                                                + DockerApi.query(Map.of("desired-state", List.of("running")));
@@ -63,6 +73,9 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
 
     private final SwarmConfig config;
     private final DockerApi api;
+    private final RegistryCredentials registries;
+    /** The digest of each reference resolved in this run: every service on one tag gets the same image. */
+    private final Map<String, String> digests = new ConcurrentHashMap<>();
     /**
      * The services whose update Swarm has completed while some of their tasks do not run yet, or whose update has a
      * new task that starts, each with its tasks' signature at the last look. The manager announces no task state of
@@ -79,11 +92,21 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
      * {@link SwarmConfig#insecureHttp()}, and TLS files that can't be read.
      */
     public SwarmPlatform(SwarmConfig config) {
-        this(config, Clock.systemUTC(), Sleeper.SYSTEM);
+        this(config, Clock.systemUTC(), Sleeper.SYSTEM, RegistryCredentials.NONE);
+    }
+
+    /** With the registry credentials that image lookups and updates send. */
+    public SwarmPlatform(SwarmConfig config, RegistryCredentials registries) {
+        this(config, Clock.systemUTC(), Sleeper.SYSTEM, registries);
     }
 
     /** With the clock and the waits between attempts through other managers. */
     public SwarmPlatform(SwarmConfig config, Clock clock, Sleeper sleeper) {
+        this(config, clock, sleeper, RegistryCredentials.NONE);
+    }
+
+    /** With the clock, the waits between attempts through other managers, and the registry credentials. */
+    public SwarmPlatform(SwarmConfig config, Clock clock, Sleeper sleeper, RegistryCredentials registries) {
         if (config.isPlainRemoteTcp() && !config.insecureHttp()) {
             throw PlatformException.configuration("refusing plain TCP to the Docker Engine at "
                     + config.plainRemoteTcpHost() + ": without TLS anyone on the way could take the engine over; set"
@@ -91,6 +114,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         }
         this.config = config;
         this.api = new DockerApi(config, clock, sleeper);
+        this.registries = registries;
     }
 
     @Override
@@ -160,6 +184,53 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
 
     @Override
     public Redeployment redeploy(Service service, boolean reuseVolumes) {
+        return redeploy(service, new RedeployRequest(reuseVolumes, null));
+    }
+
+    /**
+     * The spec's image, and what the update will set: the reference (the spec's own, or the one asked for) resolved
+     * to the registry's current digest, unless resolving is off. Read-only: the lookup is a GET, and the engine
+     * asks the registry. The credentials are looked up here too, so that a helper that fails refuses the run
+     * before anything is touched.
+     */
+    @Override
+    public ImagePlan image(Service service, ImageRequest request) {
+        String before = containerSpec(inspect(service.id()), service.id()).path("Image").asText(null);
+        String wanted = request.changes() ? request.image() : before;
+        if (wanted == null || wanted.isBlank()) {
+            throw new ImageUnavailableException(String.valueOf(wanted), "the service's spec names no image");
+        }
+        ImageReference reference;
+        try {
+            reference = ImageReference.parse(wanted);
+        } catch (IllegalArgumentException e) {
+            if (!request.resolve()) {
+                return new ImagePlan(before, wanted, request.changes());
+            }
+            throw new ImageUnavailableException(wanted, "not an image reference zdd can resolve ("
+                    + e.getMessage() + "); pass --no-resolve-image to redeploy it as it is");
+        }
+        Optional<RegistryAuth> auth = credentials(reference);
+        if (!request.resolve()) {
+            return new ImagePlan(before, wanted, request.changes());
+        }
+        // A tag is looked up without the digest it may be pinned to; a reference that is only a digest is checked.
+        ImageReference lookup = reference.tag() == null && reference.digest() != null
+                ? reference : new ImageReference(reference.domain(), reference.path(), reference.tagOrLatest(), null);
+        String digest = digests.get(lookup.toString());
+        if (digest == null) {
+            digest = distributionDigest(lookup, auth);
+            digests.put(lookup.toString(), digest);
+        }
+        return new ImagePlan(before, lookup.withDigest(digest).toString(), true);
+    }
+
+    /**
+     * A forced update of the spec as it is, with the planned image set when the request carries one, and the
+     * registry's credentials for that image when there are any.
+     */
+    @Override
+    public Redeployment redeploy(Service service, RedeployRequest request) {
         JsonNode current = inspect(service.id());
         long version = current.path("Version").path("Index").asLong(-1);
         if (!current.path("Spec").isObject() || version < 0) {
@@ -173,12 +244,20 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         }
         long forceUpdate = template.path("ForceUpdate").asLong(0) + 1;
         ((ObjectNode) template).put("ForceUpdate", forceUpdate);
+        Map<String, String> headers = Map.of();
+        if (request.image() != null) {
+            ObjectNode container = (ObjectNode) containerSpec(spec, service.id());
+            if (request.setsImage()) {
+                container.put("Image", request.image().after());
+            }
+            headers = registryHeader(container.path("Image").asText(""));
+        }
         String path = "/services/" + encode(service.id()) + "/update?version=" + version;
         Redeployment redeployment = new Redeployment(service.id() + ACTION_MARK + forceUpdate);
         DockerApi.Attempts attempts = api.attempts();
         while (true) {
             try {
-                api.post(path, spec);
+                api.post(path, spec, headers);
                 return redeployment;
             } catch (PlatformException e) {
                 if (!api.severalManagers() || !DockerApi.managerDown(e)) {
@@ -205,6 +284,61 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
                         api.currentHost());
             }
         }
+    }
+
+    /** What the engine's distribution endpoint says the reference's manifest digest is now. */
+    private String distributionDigest(ImageReference lookup, Optional<RegistryAuth> auth) {
+        String path = "/distribution/" + lookup + "/json";
+        JsonNode answer;
+        try {
+            answer = api.get(path, auth.map(a -> Map.of(REGISTRY_AUTH, a.encoded())).orElse(Map.of()));
+        } catch (PlatformException e) {
+            if (e.kind() != PlatformException.Kind.STATUS) {
+                throw e; // the engine itself could not be asked: the platform failed, not the image
+            }
+            // The engine relays the registry's refusal; say with which credentials it was asked.
+            String prefix = "Docker GET " + path + " answered " + e.status() + ": ";
+            String reason = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length())
+                    : e.getMessage();
+            throw new ImageUnavailableException(lookup.toString(), reason + " (" + (auth.isPresent()
+                    ? "credentials for " + lookup.registry() + " from " + auth.get().source()
+                    : "no credentials for " + lookup.registry() + " in " + registries.describe()) + ")");
+        }
+        String digest = answer.path("Descriptor").path("digest").asText("");
+        if (!digest.matches("[a-z0-9]+:[0-9a-f]{32,}")) {
+            throw PlatformException.decode("GET", path, 200, "Docker GET " + path + " answered no digest", null);
+        }
+        return digest;
+    }
+
+    private Optional<RegistryAuth> credentials(ImageReference reference) {
+        try {
+            return registries.forImage(reference);
+        } catch (RegistryCredentials.CredentialsException e) {
+            throw new ImageUnavailableException(reference.toString(), "the registry credentials can't be read: "
+                                                                      + e.getMessage());
+        }
+    }
+
+    /** {@code X-Registry-Auth} for the image's registry, or none (the engine keeps the service's own). */
+    private Map<String, String> registryHeader(String image) {
+        ImageReference reference;
+        try {
+            reference = ImageReference.parse(image);
+        } catch (IllegalArgumentException e) {
+            return Map.of();
+        }
+        return credentials(reference).map(a -> Map.of(REGISTRY_AUTH, a.encoded())).orElse(Map.of());
+    }
+
+    private static JsonNode containerSpec(JsonNode serviceOrSpec, String id) {
+        JsonNode spec = serviceOrSpec.has("Spec") ? serviceOrSpec.path("Spec") : serviceOrSpec;
+        JsonNode container = spec.path("TaskTemplate").path("ContainerSpec");
+        if (!container.isObject()) {
+            throw PlatformException.decode("GET", "/services/" + id, 200, "the service's spec has no"
+                    + " TaskTemplate.ContainerSpec (a plugin service?): zdd redeploys container services only", null);
+        }
+        return container;
     }
 
     @Override

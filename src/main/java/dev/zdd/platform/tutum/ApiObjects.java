@@ -26,8 +26,10 @@ final class ApiObjects {
     record Meta(String next) {
     }
 
+    /** {@code image_name} is the reference the service pulls at every redeploy ({@code repo:tag}). */
     record ServiceObject(String uuid, String resourceUri, String name, String state, String stack,
-                         List<String> containers, int runningNumContainers, int targetNumContainers) {
+                         List<String> containers, int runningNumContainers, int targetNumContainers,
+                         String imageName) {
         ServiceObject {
             require(uuid, "uuid");
             require(resourceUri, "resource_uri");

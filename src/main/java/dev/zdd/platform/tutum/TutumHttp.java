@@ -3,6 +3,7 @@ package dev.zdd.platform.tutum;
 import static dev.zdd.platform.tutum.TutumPaths.pathOf;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -144,6 +145,20 @@ final class TutumHttp {
     }
 
     /**
+     * PATCHes a JSON body (a service's new {@code image}) and returns the answer's headers. Setting a field to a
+     * value is idempotent, so a PATCH whose answer was lost is sent again like a GET.
+     */
+    Headers patch(HttpUrl url, Object body) {
+        byte[] json;
+        try {
+            json = mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write the PATCH body", e);
+        }
+        return execute(request(url).patch(RequestBody.create(json, JSON)).build()).headers();
+    }
+
+    /**
      * A client for the events stream: this one's proxies, trust, cookies and trace, but no timeout on a quiet
      * socket (pings find a dead one instead) and its own daemon threads, which {@code close} ends.
      */
@@ -175,7 +190,7 @@ final class TutumHttp {
     private Reply execute(Request request) {
         String method = request.method();
         String path = pathOf(request.url());
-        boolean idempotent = method.equals("GET");
+        boolean idempotent = method.equals("GET") || method.equals("PATCH");
         for (int attempt = 1; ; attempt++) {
             SendTracker tracker = new SendTracker();
             Failure failure;

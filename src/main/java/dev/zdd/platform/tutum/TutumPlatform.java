@@ -8,8 +8,11 @@ import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Changes;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.ContainerState;
+import dev.zdd.platform.ImagePlan;
+import dev.zdd.platform.ImageRequest;
 import dev.zdd.platform.Platform;
 import dev.zdd.platform.PlatformException;
+import dev.zdd.platform.RedeployRequest;
 import dev.zdd.platform.Redeployment;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
@@ -124,6 +127,40 @@ public final class TutumPlatform implements Platform {
     @Override
     public Redeployment redeploy(Service service, boolean reuseVolumes) {
         return redeploy("service", service.id(), paths.redeployService(service.id(), reuseVolumes));
+    }
+
+    /**
+     * The service's {@code image_name}, and what its redeploy pulls: the same tag (Tutum and Docker Cloud pull its
+     * newest image at every redeploy), or the {@code --image} asked for. Their registries can't be asked from here,
+     * so nothing is resolved: a tag that does not exist fails the redeploy's action, which fails the service at once.
+     */
+    @Override
+    public ImagePlan image(Service service, ImageRequest request) {
+        String before = http.get(paths.service(service.id()), ServiceObject.class).imageName();
+        return request.changes() ? new ImagePlan(before, request.image(), true) : new ImagePlan(before, before, false);
+    }
+
+    /** With a new image: {@code PATCH} the service's {@code image} first, as {@code tutum service set --image} did. */
+    @Override
+    public Redeployment redeploy(Service service, RedeployRequest request) {
+        if (request.setsImage()) {
+            setImage(service.id(), request.image().after());
+        }
+        return redeploy(service, request.reuseVolumes());
+    }
+
+    @Override
+    public Redeployment redeploy(Container container, RedeployRequest request) {
+        if (request.setsImage()) {
+            setImage(container.serviceId(), request.image().after());
+        }
+        return redeploy(container, request.reuseVolumes());
+    }
+
+    /** Sets the service's image; it takes effect at the next redeploy, which follows at once. */
+    private void setImage(String serviceId, String image) {
+        LOG.info("setting the image of service {} to {}", serviceId, image);
+        http.patch(paths.service(serviceId), Map.of("image", image));
     }
 
     /** Takes what a redeploy returned: a host-relative action URI, an absolute URL, or a bare uuid. */

@@ -57,9 +57,10 @@ class JsonOutputTest {
         assertThat(events.get(0).get("time").asText()).isEqualTo("2026-01-01T00:00:00Z");
         assertThat(events.get(0).get("dryRun").asBoolean()).isFalse();
         assertThat(events.get(0).get("services").get(1).toString()).isEqualTo(
-                "{\"name\":\"web-2\",\"uuid\":\"" + web2.id() + "\",\"state\":\"Running\"}");
+                "{\"name\":\"web-2\",\"uuid\":\"" + web2.id() + "\",\"state\":\"Running\",\"imageBefore\":null,"
+                + "\"image\":null}");
         assertThat(events.get(1).toString()).isEqualTo("{\"event\":\"redeploy\",\"time\":\"2026-01-01T00:00:00Z\","
-                + "\"service\":\"web-1\",\"uuid\":\"" + web1.id() + "\"}");
+                + "\"service\":\"web-1\",\"uuid\":\"" + web1.id() + "\",\"image\":null}");
         assertThat(events.get(2).get("state").asText()).isEqualTo("Redeploying");
         assertThat(events.get(3).get("state").asText()).isEqualTo("Running");
         assertThat(events.get(4).get("seconds").asDouble()).isEqualTo(12.0);
@@ -70,7 +71,8 @@ class JsonOutputTest {
         assertThat(summary.get("exitCode").asInt()).isZero();
         assertThat(summary.get("probes").isArray()).isTrue();
         assertThat(summary.get("services").get(0).toString()).isEqualTo(
-                "{\"name\":\"web-1\",\"uuid\":\"" + web1.id() + "\",\"outcome\":\"redeployed\",\"seconds\":12.0}");
+                "{\"name\":\"web-1\",\"uuid\":\"" + web1.id() + "\",\"outcome\":\"redeployed\",\"seconds\":12.0,"
+                + "\"imageBefore\":null,\"image\":null}");
         assertThat(summary.has("error")).isFalse();
     }
 

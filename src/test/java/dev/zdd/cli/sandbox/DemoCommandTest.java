@@ -50,7 +50,10 @@ class DemoCommandTest {
         assertThat(failed[1]).isEqualTo("0");
         assertThat(row(out.toString(), "longest outage")[1]).isEqualTo("0");
         assertThat(Long.parseLong(row(out.toString(), "requests")[1])).isPositive();
-        assertThat(out.toString()).contains("zdd redeploy: no failed request.");
+        assertThat(out.toString()).contains("zdd redeploy: no failed request.")
+                .containsPattern("zdd redeploy shipped v2, sandbox/web:latest@sha256:[0-9a-f]{64}: every container"
+                                 + " serves it\\.");
+        assertThat(err.toString()).contains("[demo] pushed v2 of sandbox/web:latest to the sandbox's registry");
         assertThat(err.toString()).contains("[zdd] web-1 back after", "[zdd] web-1 draining");
         assertThat(opened).singleElement().satisfies(connection -> {
             assertThat(connection.platform()).isEqualTo(PlatformName.TUTUM);

@@ -53,7 +53,8 @@ class SandboxCommandTest {
         assertThat(lines.get(2)).matches("export TUTUM_APIKEY=[0-9a-f]{40}");
         assertThat(lines.get(3)).matches("export TUTUM_STREAM_HOST=ws://127\\.0\\.0\\.1:\\d+");
         assertThat(lines.get(4)).matches("# load balancer: http://127\\.0\\.0\\.1:\\d+/");
-        assertThat(run.out()).contains("# container web-1-1: http://127.0.0.1:", "# container web-2-1: ");
+        assertThat(run.out()).contains("# container web-1-1: http://127.0.0.1:", "# container web-2-1: ")
+                .containsPattern("# image sandbox/web-1:latest@sha256:[0-9a-f]{64} \\(push a new one: POST http");
         assertThat(run.err()).contains("[sandbox] running", "[sandbox] stopping");
     }
 

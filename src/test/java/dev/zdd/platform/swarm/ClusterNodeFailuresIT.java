@@ -173,8 +173,9 @@ class ClusterNodeFailuresIT {
             Load load = Load.start(haproxy.url(), LOAD_INTERVAL);
             // No --probe: a node that dies while Swarm replaces another task takes two tasks down at once, and
             // the load through HAProxy measures that; zdd's exit code here is about the rollout.
-            List<String> args = new ArrayList<>(List.of("--platform", "swarm", "--api-url", managers,
-                    "--timeout", timeout, "--drain-delay", "0s"));
+            // --no-resolve-image: the image was imported on every node, never pushed.
+            List<String> args = new ArrayList<>(List.of("--platform", "swarm", "--no-resolve-image", "--api-url",
+                    managers, "--timeout", timeout, "--drain-delay", "0s"));
             args.addAll(List.of(more));
             args.add(service);
             CompletableFuture<Zdd.Run> zdd = CompletableFuture.supplyAsync(() -> {

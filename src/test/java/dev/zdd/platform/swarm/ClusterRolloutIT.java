@@ -75,7 +75,8 @@ class ClusterRolloutIT {
         Zdd.Run run;
         Figures figures;
         try (Load load = Load.start(haproxy.url(), LOAD_INTERVAL)) {
-            run = Zdd.redeploy(Map.of(), Duration.ofSeconds(200), "--platform", "swarm",
+            // --no-resolve-image: the image was imported on every node, never pushed.
+            run = Zdd.redeploy(Map.of(), Duration.ofSeconds(200), "--platform", "swarm", "--no-resolve-image",
                     "--api-url", cluster.socket(1).toString(), "--drain-delay", "3s", "--timeout", "90s",
                     "--probe", haproxy.url().toString(), "--probe-interval", "50ms",
                     SERVICES.get(0), SERVICES.get(1));

@@ -47,8 +47,10 @@ class ClusterWavesIT {
                 Figures api;
                 try (Load webLoad = Load.start(haproxy.url("web"), LOAD_INTERVAL);
                      Load apiLoad = Load.start(haproxy.url("api"), LOAD_INTERVAL)) {
+                    // --no-resolve-image: the image was imported on every node, never pushed.
                     run = Zdd.redeploy(Map.of(), Duration.ofSeconds(180), "--platform", "swarm",
-                            "--api-url", cluster.socket(1).toString(), "--drain-delay", "4s", "--timeout", "60s",
+                            "--no-resolve-image", "--api-url", cluster.socket(1).toString(), "--drain-delay", "4s",
+                            "--timeout", "60s",
                             names.get("web-1") + "," + names.get("api-1"),
                             names.get("web-2") + "," + names.get("api-2"));
                     haproxy.awaitAllUp(WITHIN);

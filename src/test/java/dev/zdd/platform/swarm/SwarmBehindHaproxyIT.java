@@ -138,8 +138,9 @@ class SwarmBehindHaproxyIT {
     @Order(3)
     void zddWithADrainDelayFailsNoRequest() throws Exception {
         try (Load load = Load.start(haproxy.url(), LOAD_INTERVAL)) {
-            List<String> args = new ArrayList<>(List.of("--platform", "swarm", "--drain-delay", DRAIN,
-                    "--poll-interval", "250ms", "--timeout", "60s",
+            // The image was imported on the engine, never pushed: no registry knows it.
+            List<String> args = new ArrayList<>(List.of("--platform", "swarm", "--no-resolve-image",
+                    "--drain-delay", DRAIN, "--poll-interval", "250ms", "--timeout", "60s",
                     "--probe", haproxy.url().toString(), "--probe-interval", "50ms"));
             args.addAll(SERVICES);
             Zdd.Run run = Zdd.redeploy(Map.of(), Duration.ofSeconds(100), args.toArray(String[]::new));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Container;
+import dev.zdd.platform.ImageRequest;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
@@ -46,9 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SwarmPlatformIT {
 
     private static final Duration START = Duration.ofSeconds(30);
+    /** The test image was imported on the engine, never pushed: no registry to resolve it with. */
     private static final RolloutSettings QUICK = RolloutSettings.defaults()
             .withDrainDelay(Duration.ZERO).withPollInterval(Duration.ofMillis(250))
-            .withTimeout(Duration.ofSeconds(45));
+            .withTimeout(Duration.ofSeconds(45)).withImages(new ImageRequest(null, false));
 
     private TestSwarm swarm;
     private SwarmPlatform platform;
