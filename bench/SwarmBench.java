@@ -145,12 +145,13 @@ public final class SwarmBench {
         awaitAllUp();
         if (variants.isEmpty()) {
             variants.add(new Variant("docker service update --force", true, List.of("service", "update", "--force")));
-            String zdd = "--platform swarm --output json --ready-url http://127.0.0.1:{P1}/ --ready-url"
-                         + " http://127.0.0.1:{P2}/ --drain-delay " + drain;
+            // --no-resolve-image: the image was imported on the node, it is on no registry to ask.
+            String zdd = "--platform swarm --output json --no-resolve-image --ready-url http://127.0.0.1:{P1}/"
+                         + " --ready-url http://127.0.0.1:{P2}/ --drain-delay " + drain;
             variants.add(new Variant("zdd, --ready-url + --drain-delay " + drain, false, List.of(zdd.split(" "))));
             if (zddHelp().contains("--lb ")) {
-                variants.add(new Variant("zdd --lb", false, List.of(("--platform swarm --output json --lb unix://"
-                        + haproxyDir.resolve("admin.sock")).split(" "))));
+                variants.add(new Variant("zdd --lb", false, List.of(("--platform swarm --output json"
+                        + " --no-resolve-image --lb unix://" + haproxyDir.resolve("admin.sock")).split(" "))));
             }
         }
         log("services " + services + " on ports " + ports + ", HAProxy on " + frontend + ", dockerd " + dockerd
