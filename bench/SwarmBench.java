@@ -43,7 +43,7 @@ public final class SwarmBench {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String IMAGE = System.getenv().getOrDefault("ZDD_SWARM_IMAGE", "zdd-busybox:latest");
     static final Duration WITHIN = Duration.ofSeconds(90);
-    /** As SwarmBehindHaproxyIT: busybox httpd forks per connection, and one must carry it all while the other restarts. */
+    /** As SwarmBehindHaproxyIT: busybox httpd forks per connection; one carries it all while the other restarts. */
     static final Duration LOAD_INTERVAL = Duration.ofMillis(10);
     static final Duration LOAD_TIMEOUT = Duration.ofSeconds(5);
     static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
@@ -201,7 +201,8 @@ public final class SwarmBench {
                             .redirectOutput(out.resolve("swarm-docker.log").toFile()).start();
                     run.exitCode = finish(p);
                     if (run.exitCode != 0) {
-                        run.problem = "docker exited " + run.exitCode + " (see " + out.resolve("swarm-docker.log") + ")";
+                        run.problem = "docker exited " + run.exitCode + " (see " + out.resolve("swarm-docker.log")
+                                      + ")";
                         break;
                     }
                 }
@@ -412,7 +413,7 @@ public final class SwarmBench {
         row(text, results, "second service's update starts after [c]", r -> fmt("%.1f s",
                 median(r, x -> x.untilSecondStarts)));
         row(text, results, "failed requests through HAProxy [d]", r -> r.stream().mapToLong(x -> x.failures).sum()
-                                                                       + " of " + r.stream().mapToLong(x -> x.requests).sum());
+                + " of " + r.stream().mapToLong(x -> x.requests).sum());
         row(text, results, "longest outage through HAProxy", r -> r.stream().mapToLong(x -> x.longestOutageMs).max()
                 .orElse(0) + " ms");
         text.append('\n').append(String.format(Locale.ROOT, """
@@ -472,8 +473,8 @@ public final class SwarmBench {
     String machine(String loadBefore, String loadAfter, String dockerd) throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-        return String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s, Docker Engine %s (vfs storage), HAProxy; %s;"
-                                          + " load average before %s, after %s%n",
+        return String.format(Locale.ROOT, "Machine: %d cores (%s), Java %s, Docker Engine %s (vfs storage), HAProxy;"
+                                          + " %s; load average before %s, after %s%n",
                 Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("java.version"), dockerd,
                 Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC", loadBefore, loadAfter);
     }

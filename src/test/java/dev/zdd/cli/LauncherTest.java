@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -328,7 +329,7 @@ class LauncherTest {
         assertThat(new ProcessBuilder("chown", "-R", "nobody", prefix.toString()).start().waitFor()).isZero();
         // Every folder above must let nobody through.
         for (Path up = dir; up != null && !up.equals(up.getRoot()); up = up.getParent()) {
-            if (!Files.getPosixFilePermissions(up).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+            if (!Files.getPosixFilePermissions(up).contains(PosixFilePermission.OTHERS_EXECUTE)) {
                 assumeThat(up).as("a folder nobody can pass through").isNull();
             }
         }
