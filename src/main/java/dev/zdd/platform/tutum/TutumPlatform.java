@@ -78,6 +78,11 @@ public final class TutumPlatform implements Platform {
     private final Map<String, String> serviceUris = new ConcurrentHashMap<>();
     /** Container resource URIs by uuid, as {@link #containers} and {@link #container} saw them. */
     private final Map<String, String> containerUris = new ConcurrentHashMap<>();
+    /**
+     * Each service's {@code image_name} as the last read of it said (a listing has it too): the run's image plan
+     * comes right after the listing that resolved its targets, and needs no second read of each.
+     */
+    private final Map<String, String> imageNames = new ConcurrentHashMap<>();
 
     /** With the system clock, real waits and unseeded jitter. */
     public TutumPlatform(TutumConfig config) {
@@ -136,7 +141,10 @@ public final class TutumPlatform implements Platform {
      */
     @Override
     public ImagePlan image(Service service, ImageRequest request) {
-        String before = http.get(paths.service(service.id()), ServiceObject.class).imageName();
+        String before = imageNames.get(service.id());
+        if (before == null) {
+            before = http.get(paths.service(service.id()), ServiceObject.class).imageName();
+        }
         return request.changes() ? new ImagePlan(before, request.image(), true) : new ImagePlan(before, before, false);
     }
 
@@ -426,6 +434,9 @@ public final class TutumPlatform implements Platform {
 
     private Service toService(ServiceObject service) {
         serviceUris.put(service.uuid(), service.resourceUri());
+        if (service.imageName() != null) {
+            imageNames.put(service.uuid(), service.imageName());
+        }
         List<String> containerIds = service.containers().stream().map(TutumPaths::uuidOf)
                 .filter(Objects::nonNull).toList();
         return new Service(service.uuid(), service.name(), stackName(service.stack()),
