@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -cp zdd.jar dev.zdd.startup.StartupArchive zdd.jar zdd-launcher</pre>
  *
  * <p>It trains on real runs: it starts {@code zdd sandbox} on loopback and runs zdd through the launcher against
- * it (redeploys, listings, {@code --version}). On Java 24 and newer the result is an AOT cache, {@code zdd.aot}
+ * it (redeploys, listings, {@code --version}), and, for the class-data archive, lists the services of a Docker
+ * Engine of its own that has none (see {@link EmptyEngine}). On Java 24 and newer the result is an AOT cache, {@code zdd.aot}
  * (the JVM's {@code -XX:AOTMode=record}, then {@code create}); before, a class-data-sharing archive, {@code zdd.jsa},
  * dumped from the classes those runs loaded ({@code -XX:DumpLoadedClassList}, then {@code -Xshare:dump}). Such a
  * static archive also holds picocli's classes, which are too old a class file version for the dynamic archive of
@@ -117,6 +118,13 @@ public final class StartupArchive {
                     for (int i = 0; i < runs.size(); i++) {
                         Path list = work.resolve(i + ".classlist");
                         zdd(env, "-XX:DumpLoadedClassList=" + list, runs.get(i));
+                        classes.addAll(Files.readAllLines(list));
+                    }
+                    // Swarm's adapter and the Docker Engine transport, against an engine that has no service.
+                    try (EmptyEngine engine = EmptyEngine.start(work.resolve("docker.sock"))) {
+                        Path list = work.resolve("swarm.classlist");
+                        zdd(Map.of("DOCKER_HOST", "unix://" + engine.socket()), "-XX:DumpLoadedClassList=" + list,
+                                "services --platform swarm");
                         classes.addAll(Files.readAllLines(list));
                     }
                     Path all = Files.write(work.resolve("zdd.classlist"), classes);
