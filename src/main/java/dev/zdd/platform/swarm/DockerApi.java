@@ -9,6 +9,7 @@ import com.github.dockerjava.transport.DockerHttpClient.Request;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.zdd.Version;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.time.Sleeper;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Docker Engine API as JSON trees over docker-java's transport. Trees rather than typed models so that a
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DockerApi implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DockerApi.class);
+    private static final Logger LOG = Loggers.get(DockerApi.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /**

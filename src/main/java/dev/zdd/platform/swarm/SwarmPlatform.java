@@ -2,6 +2,7 @@ package dev.zdd.platform.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Changes;
@@ -35,7 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Docker Swarm services over the Docker Engine API of a manager node.
@@ -65,7 +65,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     static final String STACK_LABEL = "com.docker.stack.namespace";
     static final String ACTION_MARK = "/force-update/";
     static final String REGISTRY_AUTH = "X-Registry-Auth";
-    private static final Logger LOG = LoggerFactory.getLogger(SwarmPlatform.class);
+    private static final Logger LOG = Loggers.get(SwarmPlatform.class);
     private static final String WANTED_TASKS = "/tasks?filters="
                                                + DockerApi.query(Map.of("desired-state", List.of("running")));
     /** Swarm's message when a task's failure paused an update: "update paused due to failure ... of task ID". */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.zdd.Version;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.time.Sleeper;
 import java.io.IOException;
@@ -42,7 +43,6 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSource;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of the API: one client and one mapper, the headers every request carries, the mapping of every
@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TutumHttp {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TutumHttp.class);
+    private static final Logger LOG = Loggers.get(TutumHttp.class);
     /** Far more than any page of 25 objects; a body beyond it is not an API answer. */
     static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
     /** Enough for {@code {"error": "..."}}; an error page beyond it is not read further. */

@@ -3,6 +3,7 @@ package dev.zdd.platform.tutum;
 import static dev.zdd.platform.tutum.TutumPaths.pathOf;
 import static dev.zdd.platform.tutum.TutumPaths.uuidOf;
 
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Changes;
@@ -49,12 +50,11 @@ import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Tutum and Docker Cloud over their REST API. */
 public final class TutumPlatform implements Platform {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TutumPlatform.class);
+    private static final Logger LOG = Loggers.get(TutumPlatform.class);
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     /**
      * How long before zdd sent a redeploy an action may say it started and still be taken for that redeploy: the
