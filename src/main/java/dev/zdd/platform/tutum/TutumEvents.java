@@ -77,7 +77,9 @@ final class TutumEvents implements Changes {
 
     /** Starts connecting; returns at once. */
     TutumEvents open() {
-        connect();
+        // On the reconnect thread: the first connection also sets OkHttp itself up (it probes the JVM's security
+        // providers, some 30 ms), which then happens beside the caller's first request rather than before it.
+        reconnects.execute(this::connect);
         return this;
     }
 
