@@ -56,13 +56,24 @@ class LayeringTest {
         assertThat(uses).anyMatch(use -> use.from().equals("dev.zdd.cli") && use.name().startsWith("picocli."))
                 .anyMatch(use -> use.from().equals("dev.zdd.platform.tutum") && use.name().startsWith("okhttp3."))
                 .anyMatch(use -> use.from().equals("dev.zdd.rollout") && use.name().startsWith("dev.zdd.platform."))
+                .anyMatch(use -> use.from().equals("dev.zdd.lb") && use.name().startsWith("dev.zdd.rollout."))
                 .anyMatch(use -> use.name().equals("java.net.BindException")); // written out in SandboxCommand
     }
 
     @Test
-    void theEngineKnowsNoCommandLineAdapterSandboxOrProbe() {
-        assertNoUse(in("dev.zdd.rollout"),
-                "dev.zdd.cli", "dev.zdd.platform.tutum", "dev.zdd.platform.swarm", "dev.zdd.sandbox", "dev.zdd.probe");
+    void theEngineKnowsNoCommandLineAdapterSandboxProbeOrLoadBalancerClient() {
+        assertNoUse(in("dev.zdd.rollout"), "dev.zdd.cli", "dev.zdd.platform.tutum", "dev.zdd.platform.swarm",
+                "dev.zdd.sandbox", "dev.zdd.probe", "dev.zdd.lb");
+    }
+
+    /**
+     * The load balancer clients implement the engine's interface with the JDK alone (a unix socket, the JDK's HTTP
+     * client): no platform, no command line, no other transport.
+     */
+    @Test
+    void theLoadBalancerClientsKnowOnlyTheEngineInterfaceAndTheJdk() {
+        assertNoUse(in("dev.zdd.lb"), "dev.zdd.cli", "dev.zdd.platform", "dev.zdd.sandbox", "dev.zdd.probe",
+                "okhttp3", "okio", "com.fasterxml.jackson", "com.github.dockerjava", "picocli");
     }
 
     @Test
@@ -103,7 +114,7 @@ class LayeringTest {
     @Test
     void theSandboxSharesTheDomainTypes_neverTheClientsInternals() {
         assertNoUse(in("dev.zdd.sandbox"), "dev.zdd.platform.tutum", "dev.zdd.platform.swarm", "dev.zdd.cli",
-                "dev.zdd.rollout", "dev.zdd.probe", "okhttp3");
+                "dev.zdd.rollout", "dev.zdd.probe", "dev.zdd.lb", "okhttp3");
     }
 
     /**

@@ -198,6 +198,8 @@ public final class ManPages {
         if (command.userObject() instanceof RedeployCommand) {
             variables.add("NO_COLOR:any non-empty value turns colour off, as --no-color does");
             variables.add("TERM:dumb turns the live progress lines off");
+            variables.add("ZDD_LB:the load balancers, when --lb is not given: URLs separated by spaces");
+            variables.add("ZDD_LB_AUTH:user:password for an HAProxy stats page whose URL carries none; never printed");
         }
         return variables;
     }

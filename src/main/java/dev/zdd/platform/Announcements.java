@@ -13,6 +13,12 @@ import java.util.function.UnaryOperator;
  */
 public final class Announcements {
 
+    /**
+     * The most distinct keys kept between two waits. A flood of events about other objects must not grow memory
+     * without end: past this many, the announcements say "anything may have changed", as after a gap.
+     */
+    static final int MOST_KEYS = 10_000;
+
     private final Set<String> touched = new HashSet<>();
     private boolean live;
     /** Announcements resumed after a gap: anything may have changed unannounced. */
@@ -55,7 +61,10 @@ public final class Announcements {
 
     /** Something about {@code key} changed. */
     public synchronized void announce(String key) {
-        touched.add(key);
+        if (touched.add(key) && touched.size() > MOST_KEYS) {
+            touched.clear();
+            resumed = true;
+        }
         notifyAll();
     }
 

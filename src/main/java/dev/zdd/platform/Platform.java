@@ -11,6 +11,11 @@ import java.util.Map;
  * method may throw a {@link PlatformException}: an implementation retries what is safe to retry, and reports a
  * failure only once its retries are spent; a redeploy is never sent twice unless the first demonstrably did not
  * start.
+ *
+ * <p>Every call is bounded in time, the answer's body included, and by the deadline of {@link #callsUntil}. An
+ * interrupt of the calling thread (the engine's {@code Cancellation}, on SIGINT or SIGTERM) ends a call in flight at
+ * once, whatever it is blocked on: the call fails with a TRANSPORT {@link PlatformException} that says it was
+ * interrupted, and the thread's interrupt flag stays set.
  */
 public interface Platform {
 
@@ -100,12 +105,17 @@ public interface Platform {
     String describe();
 
     /**
-     * Bounds the platform's own waiting from now on: a failed request is not tried again after a wait that would
-     * end past {@code deadline}. The engine calls it with each step's deadline, so that {@code --timeout} and
-     * {@code --deadline} bound retries too. Platforms that never wait need not care.
+     * Nothing past {@code deadline}, from now on: no request starts after it, each call's own timeout is cut so
+     * that the call ends by it, and no retry waits past it. A call that the deadline cut short, or kept from
+     * starting, fails with a {@link PlatformException} whose {@link PlatformException#isDeadline()} is true (its
+     * kind is TRANSPORT), so that the caller can report a timeout rather than a platform failure. Each call
+     * replaces the previous deadline; null lifts it. The engine calls it with each step's deadline (and the
+     * run's, from the start), so that {@code --timeout} and {@code --deadline} bound every request.
+     * Platforms that never wait need not care.
      */
-    default void retryUntil(Instant deadline) {
+    default void callsUntil(Instant deadline) {
     }
+
 
     /**
      * Starts listening for the platform's announcements of changes, in the background; the caller closes what it

@@ -24,13 +24,30 @@ public class PlatformException extends RuntimeException {
     private final String method;
     private final String path;
     private final int status;
+    private final boolean deadline;
 
     public PlatformException(Kind kind, String method, String path, int status, String message, Throwable cause) {
+        this(kind, method, path, status, message, cause, false);
+    }
+
+    private PlatformException(Kind kind, String method, String path, int status, String message, Throwable cause,
+                              boolean deadline) {
         super(message, cause);
         this.kind = kind;
         this.method = method;
         this.path = path;
         this.status = status;
+        this.deadline = deadline;
+    }
+
+    /** The same failure, marked as one that the deadline ended: a retry that would have come was not made. */
+    public PlatformException cutByDeadline() {
+        return new PlatformException(kind, method, path, status, getMessage(), getCause(), true);
+    }
+
+    /** A copy with another message, keeping every fact (kind, request, status, deadline) and the cause. */
+    public PlatformException withMessage(String message) {
+        return new PlatformException(kind, method, path, status, message, getCause(), deadline);
     }
 
     public static PlatformException status(String method, String path, int status, String message) {
@@ -39,6 +56,14 @@ public class PlatformException extends RuntimeException {
 
     public static PlatformException transport(String method, String path, String message, Throwable cause) {
         return new PlatformException(Kind.TRANSPORT, method, path, 0, message, cause);
+    }
+
+    /**
+     * The deadline given to {@link Platform#callsUntil} cut this call short, or passed before it could start: a
+     * TRANSPORT failure that {@link #isDeadline()} tells apart, so that the engine reports it as a timeout.
+     */
+    public static PlatformException deadline(String method, String path, String message, Throwable cause) {
+        return new PlatformException(Kind.TRANSPORT, method, path, 0, message, cause, true);
     }
 
     public static PlatformException decode(String method, String path, int status, String message, Throwable cause) {
@@ -70,6 +95,11 @@ public class PlatformException extends RuntimeException {
     /** The HTTP status, or 0 when there was none. */
     public int status() {
         return status;
+    }
+
+    /** The deadline set with {@link Platform#callsUntil} ended this call (or kept it from starting). */
+    public boolean isDeadline() {
+        return deadline;
     }
 
     public boolean isNotFound() {

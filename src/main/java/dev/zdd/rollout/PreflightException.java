@@ -18,6 +18,12 @@ public class PreflightException extends RuntimeException {
         this.refusals = List.copyOf(refusals);
     }
 
+    /** A refusal that concerns no one target (e.g. a load balancer that can't be read). */
+    protected PreflightException(String message) {
+        super(message);
+        this.refusals = List.of();
+    }
+
     public List<Refusal> refusals() {
         return refusals;
     }

@@ -3,6 +3,7 @@ package dev.zdd.rollout;
 import dev.zdd.platform.Container;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -128,11 +129,17 @@ final class Roll {
     private Step newStep() {
         boolean preflightFresh = fresh && index == 0;
         Container container = containers == null ? null : containers.get(index);
-        List<Phase> phases = container == null
+        List<Phase> phases = new ArrayList<>(container == null
                 ? List.of(new Recheck(preflightFresh), new Invariant(others, preflightFresh), new ServiceRedeploy(),
                           new ServiceWatch(), new Gate())
                 : List.of(new Recheck(preflightFresh), new Invariant(others, preflightFresh),
-                          new ContainerRedeploy(index == 0), new ContainerWatch(), new Gate());
+                          new ContainerRedeploy(index == 0), new ContainerWatch(), new Gate()));
+        if (context.balancing.enabled()) {
+            // Drained only once the invariant allows the step, so that a refused step drains nothing.
+            LbDrain drain = new LbDrain(context.lbAssignment.of(target, container));
+            phases.add(2, drain);
+            phases.add(new LbUp(drain));
+        }
         return new Step(context, target, container, phases);
     }
 }

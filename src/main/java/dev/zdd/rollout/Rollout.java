@@ -15,7 +15,9 @@ import java.util.Objects;
  *
  * <p>How it is built: {@link Run} runs the waves; a {@link Wave} advances its {@link Roll}s (one per service) on one
  * thread, pausing through {@link Pause}; a roll is one {@link Step} (or one per container), and a step is a list of
- * {@link Phase}s: {@link Recheck}, {@link Invariant}, the redeploy, the watch, the {@link Gate}.
+ * {@link Phase}s: {@link Recheck}, {@link Invariant}, the redeploy, the watch, the {@link Gate}; with load
+ * balancers ({@link #withLoadBalancing}), {@link LbDrain} before the redeploy and {@link LbUp} after the gate, and
+ * {@link Steering} sets whatever is still drained ready again when the run ends.
  */
 public final class Rollout {
 
@@ -26,6 +28,7 @@ public final class Rollout {
     private final Clock clock;
     private final Sleeper sleeper;
     private final ReadinessCheck readinessCheck;
+    private final LoadBalancing balancing;
 
     public Rollout(Platform platform, Clock clock, Sleeper sleeper) {
         this(platform, clock, sleeper, null);
@@ -33,10 +36,21 @@ public final class Rollout {
 
     /** With a readiness check, for {@code --ready-path} and {@code --ready-url}. */
     public Rollout(Platform platform, Clock clock, Sleeper sleeper, ReadinessCheck readinessCheck) {
+        this(platform, clock, sleeper, readinessCheck, LoadBalancing.NONE);
+    }
+
+    private Rollout(Platform platform, Clock clock, Sleeper sleeper, ReadinessCheck readinessCheck,
+                    LoadBalancing balancing) {
         this.platform = Objects.requireNonNull(platform, "platform");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.readinessCheck = readinessCheck;
+        this.balancing = Objects.requireNonNull(balancing, "balancing");
+    }
+
+    /** The same engine, paced by these load balancers ({@code --lb}): drain before each redeploy, UP after. */
+    public Rollout withLoadBalancing(LoadBalancing value) {
+        return new Rollout(platform, clock, sleeper, readinessCheck, value);
     }
 
     /** Runs a rollout of the services named by {@code arguments}, one after another, in that order. */
@@ -60,7 +74,7 @@ public final class Rollout {
         cancellation.bind(Thread.currentThread());
         try {
             RunContext context = new RunContext(platform, clock, sleeper, readinessCheck, settings, listener,
-                    cancellation);
+                    cancellation, balancing);
             return new Run(context).execute(waves.stream().map(List::copyOf).toList());
         } finally {
             cancellation.unbind();

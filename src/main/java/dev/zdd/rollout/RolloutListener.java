@@ -2,6 +2,7 @@ package dev.zdd.rollout;
 
 import dev.zdd.platform.Container;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What a rollout reports while it runs; the command line renders these as text or NDJSON. Every method has an
@@ -27,6 +28,27 @@ public interface RolloutListener {
 
     /** The drain delay starts (after a wave: for each of its services). */
     default void draining(Target target, Duration delay) {
+    }
+
+    /**
+     * With {@code --lb}: the step's servers are being taken out of rotation ({@code backend/server} each), before its
+     * redeploy.
+     */
+    default void lbDraining(Target target, Container container, List<String> servers) {
+    }
+
+    /**
+     * With {@code --lb}: the drain is over, {@code took} after it began: the servers' sessions reached 0, or
+     * {@code --lb-drain-timeout} passed first ({@code timedOut}) with {@code sessionsLeft} still open; zdd goes on.
+     *
+     * @param sessions the sessions open when the drain began
+     */
+    default void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
+                           int sessionsLeft) {
+    }
+
+    /** With {@code --lb}: the load balancer reports every server of the step UP, {@code took} after zdd set them ready. */
+    default void lbUp(Target target, Container container, Duration took) {
     }
 
     /** The service failed or timed out; the rollout stops here. */

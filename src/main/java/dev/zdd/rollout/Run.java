@@ -43,22 +43,59 @@ final class Run {
                 waves = inWaves(new Resolver(context.platform).resolve(arguments), waveArguments);
                 worstCase = new Preflight(context).check(waves);
                 waves = new ImagePreflight(context).plan(waves);
+                if (context.balancing.enabled()) {
+                    context.lbAssignment = new LbPreflight(context).check(waves);
+                }
             } catch (ResolutionException | DuplicateTargetException | PreflightException e) {
                 return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), e);
             } catch (PlatformException e) {
                 boolean interrupted = context.cancellation.isRequested();
-                return new RolloutReport(interrupted ? RunOutcome.INTERRUPTED : RunOutcome.FAILED,
-                        notStarted(arguments), interrupted ? null : e);
+                // The run's deadline passed while resolving or checking: a timeout, not a platform failure.
+                RunOutcome outcome = interrupted ? RunOutcome.INTERRUPTED
+                        : e.isDeadline() ? RunOutcome.TIMED_OUT : RunOutcome.FAILED;
+                return new RolloutReport(outcome, notStarted(arguments), interrupted ? null : e);
             }
-            context.listener.plan(new Plan(waves, context.settings.dryRun(), context.settings, worstCase));
+            context.listener.plan(new Plan(waves, context.settings.dryRun(), context.settings, worstCase,
+                    context.lbAssignment.seen()));
             if (context.settings.dryRun()) {
                 return finish(RunOutcome.SUCCESS, waves, 0, null);
             }
-            context.changes = opened;
-            return rollAll(waves);
-        } finally {
-            context.changes = Changes.NONE;
+            RolloutReport report;
+            try {
+                context.changes = opened;
+                report = rollAll(waves);
+            } catch (RuntimeException e) {
+                // The engine broke its promise not to throw: still set the load balancer straight, and say how it
+                // ended.
+                report = broken(waves, e);
+            } finally {
+                context.changes = Changes.NONE;
+            }
+            // Whatever ended the run, no server stays drained: the steps that ended early left theirs to this.
+            return report.withLbRestored(context.steering.restoreAll());
         }
+    }
+
+    private RolloutReport broken(List<List<Target>> waves, RuntimeException e) {
+        List<ServiceReport> services = new ArrayList<>(done);
+        Set<String> reported = new HashSet<>();
+        done.forEach(s -> reported.add(s.id()));
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        boolean started = true;
+        for (List<Target> wave : waves) {
+            boolean thisWave = started && wave.stream().anyMatch(t -> !reported.contains(t.id()));
+            for (Target target : wave) {
+                if (reported.contains(target.id())) {
+                    continue;
+                }
+                services.add(thisWave ? report(target, ServiceOutcome.FAILED, Duration.ZERO, reason)
+                        : report(target, ServiceOutcome.NOT_STARTED, Duration.ZERO, null));
+            }
+            if (thisWave) {
+                started = false;
+            }
+        }
+        return new RolloutReport(RunOutcome.FAILED, services, e);
     }
 
     private RolloutReport rollAll(List<List<Target>> waves) {

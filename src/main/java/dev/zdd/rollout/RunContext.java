@@ -39,9 +39,22 @@ final class RunContext {
      * {@link dev.zdd.platform.Action#settling()}): the run waits for them to settle before it ends well.
      */
     final Map<String, String> settling = new LinkedHashMap<>();
+    /** The load balancers that pace the run ({@code --lb}), or none. */
+    final LoadBalancing balancing;
+    /** The servers this run has drained and not yet set ready. */
+    final Steering steering = new Steering();
+    /** Each target's load balancer servers, once the preflight found them. */
+    LbAssignment lbAssignment = LbAssignment.NONE;
 
     RunContext(Platform platform, Clock clock, Sleeper sleeper, ReadinessCheck readinessCheck,
                RolloutSettings settings, RolloutListener listener, Cancellation cancellation) {
+        this(platform, clock, sleeper, readinessCheck, settings, listener, cancellation, LoadBalancing.NONE);
+    }
+
+    RunContext(Platform platform, Clock clock, Sleeper sleeper, ReadinessCheck readinessCheck,
+               RolloutSettings settings, RolloutListener listener, Cancellation cancellation,
+               LoadBalancing balancing) {
+        this.balancing = balancing;
         this.platform = platform;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -68,7 +81,7 @@ final class RunContext {
 
     /** Bounds the platform's own retries (and, from now on, its requests) by {@code deadline}. */
     void boundPlatform(Instant deadline) {
-        platform.retryUntil(deadline);
+        platform.callsUntil(deadline);
     }
 
     /** Which limit a step hit, in the user's words. */

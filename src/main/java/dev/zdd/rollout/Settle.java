@@ -40,6 +40,9 @@ final class Settle {
             }
         }
         Instant deadline = context.stepDeadline(context.now());
+        if (!watched.isEmpty()) {
+            context.boundPlatform(deadline);
+        }
         while (!watched.isEmpty()) {
             for (Map.Entry<Target, String> entry : List.copyOf(watched.entrySet())) {
                 Target target = entry.getKey();

@@ -1,6 +1,7 @@
 package dev.zdd.rollout;
 
 import dev.zdd.platform.Container;
+import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Redeployment;
 import dev.zdd.platform.Service;
 import java.time.Duration;
@@ -75,6 +76,10 @@ final class Step {
             // A platform failure, or a bug: either way the step ends here and the report says truly what happened.
             if (context.cancellation.isRequested()) {
                 return finish(StepEnd.interrupted(took()));
+            }
+            if (e instanceof PlatformException platform && platform.isDeadline()) {
+                // The platform kept a look from starting, or cut it, at this step's deadline: the step timed out.
+                return finish(phases.get(current).expired(this, context.limitReached(deadline)));
             }
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             context.listener.failed(target, container == null ? reason : container.name() + ": " + reason);

@@ -1,5 +1,6 @@
 package dev.zdd.sandbox;
 
+import dev.zdd.time.Sleeper;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -14,7 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The application inside one container slot ({@code web-1-1}): a real HTTP server on a loopback port that the
@@ -23,6 +29,11 @@ import java.util.concurrent.Executor;
  * <p>{@link #stop} behaves like SIGTERM to a well-behaved app: the listening socket closes at once (new
  * connections are refused) and requests already accepted still get their answer. {@link #listen} brings it back on
  * the same port; until the given ready time it answers 503, as an application that is still warming up.
+ *
+ * <p>A request with {@code ?delay=MS} in its target is answered after that much work (at most
+ * {@link #MAX_DELAY}), as a slow endpoint is. After {@link #killOnStop}, a stop is a kill instead (an application
+ * that ignores SIGTERM, such as busybox httpd, and is killed): the requests under way are cut, their connections
+ * reset without an answer, and counted.
  */
 final class ContainerServer implements Closeable {
 
@@ -41,6 +52,7 @@ final class ContainerServer implements Closeable {
     private static final int MAX_HEAD_BYTES = 8192;
     private static final int END_OF_HEAD = 0x0d0a0d0a; // CR LF CR LF
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration MAX_DELAY = Duration.ofSeconds(10);
 
     private final String slotName;
     private final Clock clock;
@@ -51,6 +63,15 @@ final class ContainerServer implements Closeable {
     private ServerSocket listener;
     private Thread acceptor;
     private volatile Identity identity;
+    /** Connections accepted and not yet answered, which a kill resets. Guarded by {@link #inFlightLock}. */
+    private final Set<Socket> open = new HashSet<>();
+    /**
+     * Of those, the ones whose request the application has read and works on: what a kill cuts. A connection
+     * whose request was not read yet is reset too, but counts as refused rather than cut (a proxy tries it again).
+     */
+    private final Set<Socket> working = new HashSet<>();
+    private volatile Consumer<String> killed;
+    private final AtomicLong cut = new AtomicLong();
 
     ContainerServer(String slotName, Clock clock, Executor handlers) {
         this.slotName = slotName;
@@ -65,6 +86,25 @@ final class ContainerServer implements Closeable {
     /** The port, fixed by the first {@link #listen} (0 before). */
     synchronized int port() {
         return port;
+    }
+
+    /**
+     * From now on a stop kills: requests under way are cut rather than answered, and {@code events} hears how many.
+     */
+    void killOnStop(Consumer<String> events) {
+        this.killed = events;
+    }
+
+    /** Requests cut by kills so far. */
+    long cutRequests() {
+        return cut.get();
+    }
+
+    /** Requests read and being worked on: what a kill now would cut. */
+    int working() {
+        synchronized (inFlightLock) {
+            return working.size();
+        }
     }
 
     /** Connections accepted and not yet answered. */
@@ -112,7 +152,36 @@ final class ContainerServer implements Closeable {
             acceptor = null;
         }
         stopped.join(grace.toMillis() + 1);
+        Consumer<String> kill = killed;
+        if (kill != null) {
+            int cutNow = cutInFlight();
+            kill.accept(slotName + " killed" + (cutNow == 0 ? ": no request under way"
+                    : ": " + cutNow + (cutNow == 1 ? " request" : " requests") + " under way cut"));
+            return;
+        }
         awaitIdle(grace);
+    }
+
+    /** Resets every connection not yet answered, as a killed process's are; returns the requests cut. */
+    private int cutInFlight() {
+        List<Socket> victims;
+        int cutNow;
+        synchronized (inFlightLock) {
+            victims = List.copyOf(open);
+            cutNow = working.size();
+            open.clear();
+            working.clear();
+        }
+        for (Socket socket : victims) {
+            try {
+                socket.setSoLinger(true, 0); // a reset, not an orderly close: the answer never comes
+            } catch (SocketException e) {
+                // already closed
+            }
+            closeQuietly(socket);
+        }
+        cut.addAndGet(cutNow);
+        return cutNow;
     }
 
     @Override
@@ -148,6 +217,7 @@ final class ContainerServer implements Closeable {
             }
             synchronized (inFlightLock) {
                 inFlight++;
+                open.add(connection);
             }
             Identity who = identity;
             handlers.execute(() -> {
@@ -155,6 +225,8 @@ final class ContainerServer implements Closeable {
                     serve(connection, who);
                 } finally {
                     synchronized (inFlightLock) {
+                        open.remove(connection);
+                        working.remove(connection);
                         inFlight--;
                         inFlightLock.notifyAll();
                     }
@@ -171,7 +243,28 @@ final class ContainerServer implements Closeable {
             if (requestLine == null) {
                 return;
             }
+            synchronized (inFlightLock) {
+                if (!open.contains(connection)) {
+                    return; // killed before it read the request
+                }
+                working.add(connection);
+            }
             boolean head = requestLine.startsWith("HEAD ");
+            Duration work = delay(requestLine);
+            if (!work.isZero()) {
+                try {
+                    // Real time: the work of a request on a real socket, as the health checks' timing is.
+                    Sleeper.SYSTEM.sleep(work);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                synchronized (inFlightLock) {
+                    if (!open.contains(connection)) {
+                        return; // killed meanwhile: cut, never answered
+                    }
+                }
+            }
             boolean ready = !clock.instant().isBefore(who.readyAt());
             int status = ready ? 200 : 503;
             String body = ready
@@ -196,6 +289,29 @@ final class ContainerServer implements Closeable {
         } catch (IOException e) {
             // a slow or broken client: drop the connection, as a real server would
         }
+    }
+
+    /** The work a request asks for with {@code ?delay=MS} (or {@code &delay=MS}), at most {@link #MAX_DELAY}. */
+    static Duration delay(String requestLine) {
+        String[] parts = requestLine.split(" ");
+        if (parts.length < 2) {
+            return Duration.ZERO;
+        }
+        int query = parts[1].indexOf('?');
+        if (query < 0) {
+            return Duration.ZERO;
+        }
+        for (String pair : parts[1].substring(query + 1).split("&")) {
+            if (pair.startsWith("delay=")) {
+                try {
+                    long millis = Long.parseLong(pair.substring(6));
+                    return millis <= 0 ? Duration.ZERO : Duration.ofMillis(Math.min(millis, MAX_DELAY.toMillis()));
+                } catch (NumberFormatException e) {
+                    return Duration.ZERO;
+                }
+            }
+        }
+        return Duration.ZERO;
     }
 
     /** Reads the request head and returns its first line, or null when the client sent none. */

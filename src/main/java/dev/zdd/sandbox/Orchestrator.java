@@ -896,4 +896,22 @@ final class Orchestrator implements Closeable {
     private static String shortId(String uuid) {
         return uuid.substring(0, 8);
     }
+
+    // ---- how containers stop
+
+    /**
+     * From now on a container that stops is killed: the requests under way on it are cut, as with an application
+     * that ignores SIGTERM; {@code events} hears each kill.
+     */
+    void killOnStop(Consumer<String> events) {
+        for (ServiceEntry service : snapshotOfServices()) {
+            service.slots.forEach(slot -> slot.killOnStop(events));
+        }
+    }
+
+    /** Requests that kills have cut so far, over every container. */
+    long cutRequests() {
+        return snapshotOfServices().stream().flatMap(s -> s.slots.stream())
+                .mapToLong(ContainerServer::cutRequests).sum();
+    }
 }

@@ -56,7 +56,8 @@ public final class Sandbox implements AutoCloseable {
     private Sandbox(Builder options) {
         this.options = options;
         this.apiKey = options.apiKey != null ? options.apiKey : newApiKey();
-        this.containerHandlers = Threads.bounded("sandbox-container", 8, 256);
+        // Requests may take their time (?delay=MS), so enough threads that a slow one never waits for a thread.
+        this.containerHandlers = Threads.bounded("sandbox-container", 64, 256);
         this.apiHandlers = Threads.bounded("sandbox-api", 4, 64);
         Duration bootTime = options.bootTime;
         Duration bootJitter = options.bootJitter;
@@ -66,6 +67,9 @@ public final class Sandbox implements AutoCloseable {
                 options.sleeper, options.events, this::announce, containerHandlers, registry);
         options.failing.forEach(name -> orchestrator.rehearse(name, Rehearsal.FAIL));
         options.hanging.forEach(name -> orchestrator.rehearse(name, Rehearsal.HANG));
+        if (options.abruptStop) {
+            orchestrator.killOnStop(options.events);
+        }
     }
 
     public static Builder builder() {
@@ -80,7 +84,7 @@ public final class Sandbox implements AutoCloseable {
         try {
             orchestrator.start();
             balancer = new LoadBalancer(options.lbPort, orchestrator.backends(), options.healthCheck,
-                    Sleeper.SYSTEM, options.events);
+                    Sleeper.SYSTEM, options.events, options.user + ":" + apiKey);
             api = LoopbackHttp.server(options.apiPort, 50);
             stats = new SandboxStats(orchestrator, balancer::inRotation);
             Credentials credentials = new Credentials(options.user, apiKey);
@@ -144,6 +148,20 @@ public final class Sandbox implements AutoCloseable {
     /** The load balancer, e.g. {@code http://127.0.0.1:8000/}. */
     public URI lbUrl() {
         return started().balancer.url();
+    }
+
+    /**
+     * The load balancer's stats page, e.g. {@code http://127.0.0.1:8000/haproxy?stats}: HAProxy's CSV at this
+     * URL + {@code ;csv} and its {@code stats admin} form, behind the API's credentials. What {@code zdd redeploy
+     * --lb} takes.
+     */
+    public URI lbStatsUrl() {
+        return started().balancer.statsUrl();
+    }
+
+    /** Requests cut by containers killed mid-request ({@link Builder#abruptStop}) so far. */
+    public long cutRequests() {
+        return orchestrator.cutRequests();
     }
 
     public String user() {
@@ -276,6 +294,7 @@ public final class Sandbox implements AutoCloseable {
         private Consumer<String> events = event -> { };
         private final Set<String> failing = new LinkedHashSet<>();
         private final Set<String> hanging = new LinkedHashSet<>();
+        private boolean abruptStop;
 
         private Builder() {
         }
@@ -403,6 +422,15 @@ public final class Sandbox implements AutoCloseable {
         /** Makes the first redeploy of these services hang. */
         public Builder hanging(List<String> serviceNames) {
             hanging.addAll(serviceNames);
+            return this;
+        }
+
+        /**
+         * A redeployed container is killed rather than stopped: the requests under way on it are cut, their
+         * connections reset unanswered (as an application that ignores SIGTERM is killed); by default they finish.
+         */
+        public Builder abruptStop(boolean value) {
+            this.abruptStop = value;
             return this;
         }
 

@@ -30,7 +30,8 @@ class ManPagesTest {
         assertThat(page).startsWith(".TH ZDD\\-REDEPLOY 1 ")
                 .contains(".SH SYNOPSIS\n.B zdd redeploy\n[OPTIONS] SERVICE...\n")
                 .contains("\\fB\\-\\-drain\\-delay\\fR=\\fIDURATION\\fR\nAfter a service is back, wait this long"
-                          + " before touching the next (default 10s).")
+                          + " before touching the next (default 10s; 0s with \\-\\-lb,")
+                .contains("\\fB\\-\\-lb\\fR=\\fIURL\\fR\n", ".B ZDD_LB_AUTH\n")
                 .contains("\\fB\\-\\-platform\\fR=\\fINAME\\fR\n", "\\fB\\-\\-no\\-color\\fR\n",
                         "\\fB\\-\\-report\\fR=\\fIFILE\\fR\n")
                 .contains(".SH EXIT STATUS\n.TP\n.B 0\n", ".B 130\ninterrupted")

@@ -36,6 +36,8 @@ public final class Haproxy implements AutoCloseable {
     private final Process process;
     private final int port;
     private final List<String> servers;
+    /** The stats page's port (stats admin, show-legends, behind {@link #STATS_CREDENTIALS}). */
+    private int statsPort;
     /** With several backends: each one's own frontend port. */
     private final Map<String, Integer> frontends = new LinkedHashMap<>();
     private int logMark;
@@ -79,11 +81,14 @@ public final class Haproxy implements AutoCloseable {
                     .append(" 127.0.0.1:").append(serverPort).append('\n'));
             servers.addAll(backend.getValue().keySet());
         }
+        int statsPort = freePort();
+        cfg.append(statsPage(statsPort));
         Path file = dir.resolve("haproxy.cfg");
         Files.writeString(file, cfg.toString());
         Process process = new ProcessBuilder("haproxy", "-f", file.toString(), "-db")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
         Haproxy haproxy = new Haproxy(dir, process, ports.get(first), List.copyOf(servers));
+        haproxy.statsPort = statsPort;
         haproxy.frontends.putAll(ports);
         try {
             haproxy.awaitAllUp(upWithin);
@@ -118,11 +123,13 @@ public final class Haproxy implements AutoCloseable {
         requireInstalled();
         Path dir = Files.createTempDirectory("zdd-haproxy");
         int port = freePort();
+        int statsPort = freePort();
         Path cfg = dir.resolve("haproxy.cfg");
-        Files.writeString(cfg, config(dir.resolve("admin.sock"), port, servers));
+        Files.writeString(cfg, config(dir.resolve("admin.sock"), port, servers) + statsPage(statsPort));
         Process process = new ProcessBuilder("haproxy", "-f", cfg.toString(), "-db")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
         Haproxy haproxy = new Haproxy(dir, process, port, List.copyOf(servers.keySet()));
+        haproxy.statsPort = statsPort;
         try {
             haproxy.awaitAllUp(upWithin);
         } catch (Throwable e) {
@@ -176,6 +183,36 @@ public final class Haproxy implements AutoCloseable {
         servers.forEach((name, serverPort) ->
                 cfg.append("    server ").append(name).append(" 127.0.0.1:").append(serverPort).append('\n'));
         return cfg.toString();
+    }
+
+    /** The credentials of the stats page. */
+    public static final String STATS_CREDENTIALS = "zdd:st4ts-" + Long.toHexString(System.nanoTime());
+
+    /**
+     * The stats page, as people run it for their tools: the servers' CSV with their addresses (show-legends), and
+     * orders (stats admin) behind credentials.
+     */
+    static String statsPage(int port) {
+        return """
+
+                listen stats
+                    bind 127.0.0.1:%d
+                    stats enable
+                    stats uri /stats
+                    stats auth %s
+                    stats admin if TRUE
+                    stats show-legends
+                """.formatted(port, STATS_CREDENTIALS);
+    }
+
+    /** The runtime API's {@code --lb} URL, e.g. {@code unix:///tmp/zdd-haproxy123/admin.sock}. */
+    public String socketUrl() {
+        return "unix://" + dir.resolve("admin.sock");
+    }
+
+    /** The stats page's {@code --lb} URL, without its credentials ({@link #STATS_CREDENTIALS}, ZDD_LB_AUTH). */
+    public String statsUrl() {
+        return "http://127.0.0.1:" + statsPort + "/stats";
     }
 
     /** The frontend, e.g. {@code http://127.0.0.1:40123/}. */

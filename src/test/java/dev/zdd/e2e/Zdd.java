@@ -84,6 +84,16 @@ public final class Zdd {
             }
         }
 
+        /** Sends SIGTERM, which zdd takes as it takes Ctrl-C: stop, clean up, print the summary, exit 130. */
+        public void terminate() {
+            process.destroy();
+        }
+
+        /** What zdd printed on stderr so far. */
+        public String stderr() throws IOException {
+            return Files.readString(err);
+        }
+
         /** Waits for the end, at most {@code limit}, and returns how it ended. */
         public Run finish(Duration limit) throws Exception {
             try {

@@ -52,6 +52,24 @@ final class RecordingListener implements RolloutListener {
     }
 
     @Override
+    public void lbDraining(Target target, Container container, List<String> servers) {
+        events.add("lb-drain " + target.label() + (container == null ? "" : "/" + container.name()) + " " + servers);
+    }
+
+    @Override
+    public void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
+                          int sessionsLeft) {
+        events.add("lb-drained " + target.label() + (container == null ? "" : "/" + container.name()) + " "
+                   + took.toMillis() + "ms sessions=" + sessions + (timedOut ? " timed out, left=" + sessionsLeft : ""));
+    }
+
+    @Override
+    public void lbUp(Target target, Container container, Duration took) {
+        events.add("lb-up " + target.label() + (container == null ? "" : "/" + container.name()) + " "
+                   + took.toMillis() + "ms");
+    }
+
+    @Override
     public void failed(Target target, String reason) {
         events.add("failed " + target.label() + ": " + reason);
     }

@@ -29,12 +29,14 @@ import dev.zdd.probe.ProbeSettings;
 import dev.zdd.report.EventLog;
 import dev.zdd.report.Report;
 import dev.zdd.rollout.Cancellation;
+import dev.zdd.rollout.LoadBalancing;
 import dev.zdd.rollout.Rollout;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.ServiceOutcome;
 import dev.zdd.rollout.ServiceReport;
+import dev.zdd.time.Durations;
 import dev.zdd.time.Sleeper;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -65,6 +67,7 @@ import picocli.CommandLine.Spec;
             "  zdd redeploy web-1,api-1,worker-1 web-2,api-2,worker-2",
             "  zdd redeploy --platform swarm --image registry.example.com/shop/web:2.1 web-1 web-2",
             "  zdd redeploy --drain-delay 15s --ready-path /health web-1.prod web-2.prod",
+            "  zdd redeploy --lb unix:///run/haproxy/admin.sock web-1 web-2",
             "  zdd redeploy --output json web-1 | jq -c 'select(.event == \"summary\")'"
         })
 public final class RedeployCommand implements Callable<Integer>, UsageErrorListener {
@@ -78,8 +81,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
                           + " the waves go one after another.")
     List<String> services;
 
-    @Option(names = "--drain-delay", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "After a service is back, wait this long before touching the next (default ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "After a service is back, wait this long before touching the next (default 10s; 0s with"
+                          + " --lb, where the load balancer says when a service is back in rotation).")
     Duration drainDelay;
 
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
@@ -172,6 +176,12 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     @Mixin
     PlatformOptions platformOptions;
 
+    @Mixin
+    LbOptions lbOptions;
+
+    /** The shortest --poll-interval and --probe-interval: 20 requests a second, each. */
+    static final Duration SHORTEST_INTERVAL = Duration.ofMillis(50);
+
     private final Environment env;
     private final Secrets secrets;
 
@@ -184,10 +194,19 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
     public Integer call() {
         CommandLine command = spec.commandLine();
         diagnostics.apply(command);
-        RolloutSettings settings = settings();
+        LbOptions.Opened balancers = lbOptions.open(command, env, secrets, platformOptions.insecureHttp());
+        try {
+            return call(command, balancers.balancing());
+        } finally {
+            balancers.close();
+        }
+    }
+
+    private int call(CommandLine command, LoadBalancing balancing) {
+        RolloutSettings settings = settings(balancing.enabled());
         List<List<String>> waves = waves();
         List<URI> probes = probeUrls.stream().map(url -> httpUrl("--probe", url)).toList();
-        requirePositive("--probe-interval", probeInterval);
+        requireAtLeast("--probe-interval", probeInterval, SHORTEST_INTERVAL);
         requirePositive("--probe-timeout", probeTimeout);
         if (probeBudget < 0) {
             throw new ParameterException(command, "--probe-budget must be 0 or more, not " + probeBudget);
@@ -217,7 +236,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
             prober.start();
         }
         try {
-            outcome = run(waves, settings, renderer, json, cancellation);
+            outcome = run(waves, settings, balancing, renderer, json, cancellation);
         } finally {
             seen = prober == null ? List.of() : prober.stop();
             signals.close();
@@ -271,8 +290,8 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         return new LogLines(command.getErr(), env.clock(), !env.terminal());
     }
 
-    private RolloutReport run(List<List<String>> waves, RolloutSettings settings, Renderer renderer,
-                              JsonRenderer json, Cancellation cancellation) {
+    private RolloutReport run(List<List<String>> waves, RolloutSettings settings, LoadBalancing balancing,
+                              Renderer renderer, JsonRenderer json, Cancellation cancellation) {
         try {
             Connection connection = platformOptions.resolve(spec.commandLine(), env, secrets);
             if (noResolveImage && connection.platform() != PlatformName.SWARM) {
@@ -286,6 +305,7 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
             // The readiness HTTP client is built only when a check is asked for: it costs start-up time.
             return new Rollout(platform, env.clock(), env.sleeper(),
                             settings.readiness().isNone() ? null : env.readinessCheck())
+                    .withLoadBalancing(balancing)
                     .runWaves(waves, settings, renderer, cancellation);
         } catch (ParameterException usage) {
             throw usage;
@@ -315,8 +335,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         return waves;
     }
 
-    private RolloutSettings settings() {
-        requirePositive("--poll-interval", pollInterval);
+    /** @param paced a load balancer says when a service is back in rotation, so the drain delay defaults to 0 */
+    private RolloutSettings settings(boolean paced) {
+        requireAtLeast("--poll-interval", pollInterval, SHORTEST_INTERVAL);
         requirePositive("--timeout", timeout);
         if (deadline != null) {
             requirePositive("--deadline", deadline);
@@ -330,7 +351,9 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         }
         RolloutSettings.Readiness readiness = new RolloutSettings.Readiness(readyPath,
                 readyUrls.stream().map(url -> httpUrl("--ready-url", url)).toList(), readySuccesses);
-        return new RolloutSettings(drainDelay, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun,
+        Duration drain = drainDelay != null ? drainDelay
+                : paced ? Duration.ZERO : RolloutSettings.DEFAULT_DRAIN_DELAY;
+        return new RolloutSettings(drain, pollInterval, timeout, deadline, force, !noReuseVolumes, dryRun,
                 perContainer, readiness, new ImageRequest(imageReference(), !noResolveImage));
     }
 
@@ -360,6 +383,14 @@ public final class RedeployCommand implements Callable<Integer>, UsageErrorListe
         }
         throw new ParameterException(spec.commandLine(),
                 "invalid value for " + option + ": '" + value + "' is not an http:// or https:// URL");
+    }
+
+    /** An interval this short would poll the platform (or probe a service) at dozens of requests a second. */
+    private void requireAtLeast(String option, Duration value, Duration floor) {
+        if (value.compareTo(floor) < 0) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least "
+                    + Durations.setting(floor) + ", not " + Durations.setting(value));
+        }
     }
 
     private void requirePositive(String option, Duration value) {

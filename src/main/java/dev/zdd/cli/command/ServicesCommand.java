@@ -7,9 +7,11 @@ import dev.zdd.cli.output.ServiceList;
 import dev.zdd.cli.wiring.Environment;
 import dev.zdd.cli.wiring.PlatformOptions;
 import dev.zdd.cli.wiring.Secrets;
+import dev.zdd.platform.Platform;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,6 +36,9 @@ import picocli.CommandLine.Spec;
             "  zdd services --platform dockercloud --namespace acme --output json | jq -r .name"
         })
 public final class ServicesCommand implements Callable<Integer> {
+
+    /** The longest {@code zdd services} takes, whatever the API does. */
+    public static final Duration BOUND = Duration.ofSeconds(60);
 
     private static final Comparator<Service> BY_NAME = Comparator.comparing(Service::name)
             .thenComparing(s -> s.stack() == null ? "" : s.stack());
@@ -62,8 +67,10 @@ public final class ServicesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         diagnostics.apply(spec.commandLine());
-        List<Service> live = env.platforms().open(platformOptions.resolve(spec.commandLine(), env, secrets))
-                .services().stream()
+        Platform platform = env.platforms().open(platformOptions.resolve(spec.commandLine(), env, secrets));
+        // A listing is a few GETs; whatever the API does, it is over within this bound (retries included).
+        platform.callsUntil(env.clock().instant().plus(BOUND));
+        List<Service> live = platform.services().stream()
                 .filter(service -> service.state() != ServiceState.TERMINATED)
                 .sorted(BY_NAME)
                 .toList();

@@ -22,19 +22,36 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             "ms", Duration.ofMillis(1), "s", Duration.ofSeconds(1), "m", Duration.ofMinutes(1),
             "h", Duration.ofHours(1));
 
+    /** No run takes longer, and anything longer would overflow the sums made of durations. */
+    public static final Duration LONGEST = Duration.ofDays(30);
+
     @Override
     public Duration convert(String value) {
         String text = value.strip();
-        try {
-            Duration duration = text.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(text) : parseShort(text);
-            if (duration != null && !duration.isNegative()) {
-                return duration;
-            }
-        } catch (DateTimeParseException | ArithmeticException e) {
-            // falls through to the one message below
+        if (text.isEmpty()) {
+            throw new TypeConversionException("an empty value is not a duration: use 500ms, 10s, 2m, 1h, "
+                                              + "a number of seconds, or ISO-8601 such as PT10S");
         }
-        throw new TypeConversionException("'" + value + "' is not a duration: use 500ms, 10s, 2m, 1h, "
-                                          + "a number of seconds, or ISO-8601 such as PT10S");
+        Duration duration = null;
+        try {
+            duration = text.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(text) : parseShort(text);
+        } catch (DateTimeParseException | ArithmeticException e) {
+            // a number too large to hold says the same as the range check below
+            duration = text.matches("[\\d.]+(ms|s|m|h)?") ? LONGEST.plusDays(1) : null;
+        }
+        if (duration == null || duration.isNegative()) {
+            throw new TypeConversionException("'" + value + "' is not a duration: use 500ms, 10s, 2m, 1h, "
+                                              + "a number of seconds, or ISO-8601 such as PT10S");
+        }
+        if (duration.getNano() % 1_000_000 != 0) {
+            // 0.0001ms would otherwise become 0 somewhere on the way, and 1.5ms be taken for 1ms.
+            throw new TypeConversionException("'" + value + "' is finer than a millisecond: give whole milliseconds");
+        }
+        if (duration.compareTo(LONGEST) > 0) {
+            throw new TypeConversionException("'" + value + "' is longer than " + LONGEST.toDays() + " days, more"
+                                              + " than any run takes");
+        }
+        return duration;
     }
 
     private static Duration parseShort(String text) {

@@ -42,6 +42,9 @@ public final class ExitCodes {
         if (report.outcome() == RunOutcome.INTERRUPTED) {
             return INTERRUPTED;
         }
+        if (report.cause() instanceof PlatformException platform && platform.isDeadline()) {
+            return FAILED; // the run's own --deadline or --timeout ended it: a timeout, not an unusable platform
+        }
         if (report.cause() != null) {
             return of(report.cause());
         }

@@ -4,6 +4,8 @@ import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Service;
 import dev.zdd.rollout.DuplicateTargetException;
 import dev.zdd.rollout.ImageRefusedException;
+import dev.zdd.rollout.LbPreflightException;
+import dev.zdd.rollout.LoadBalancerException;
 import dev.zdd.rollout.PreflightException;
 import dev.zdd.rollout.ResolutionException;
 import dev.zdd.rollout.UnsupportedStepException;
@@ -50,6 +52,12 @@ public final class Problems {
                            + "; check the image reference, and the registry credentials (docker login, or"
                            + " DOCKER_CONFIG); on Swarm, --no-resolve-image redeploys what the spec pins without"
                            + " asking a registry");
+        }
+        if (failure instanceof LbPreflightException preflight) {
+            return List.of("preflight refused, nothing was redeployed: " + preflight.getMessage());
+        }
+        if (failure instanceof LoadBalancerException) {
+            return List.of("the load balancer failed: " + failure.getMessage());
         }
         if (failure instanceof PreflightException preflight) {
             return List.of("preflight refused, nothing was redeployed: " + preflight.getMessage()
@@ -119,8 +127,10 @@ public final class Problems {
                     ? "the platform refused the credentials with HTTP " + failure.status() + request
                       + ": check the user, the API key and its permissions"
                     : "the platform answered HTTP " + failure.status() + request + ": " + failure.getMessage();
-            case TRANSPORT -> "could not reach the platform" + request + ": " + failure.getMessage()
-                              + "; check --api-url and the network";
+            case TRANSPORT -> failure.isDeadline()
+                    ? "gave up waiting for the platform" + request + ": " + failure.getMessage()
+                    : "could not reach the platform" + request + ": " + failure.getMessage()
+                      + "; check --api-url and the network";
             case DECODE -> "the platform's answer could not be read" + request + ": " + failure.getMessage()
                            + "; is --api-url the platform's API?";
         };

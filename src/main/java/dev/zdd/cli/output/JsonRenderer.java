@@ -9,6 +9,8 @@ import dev.zdd.Version;
 import dev.zdd.platform.Container;
 import dev.zdd.probe.ProbeBuckets;
 import dev.zdd.probe.ProbeReport;
+import dev.zdd.rollout.LbRestoration;
+import dev.zdd.rollout.LoadBalancer;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.Plan;
 import dev.zdd.rollout.RolloutSettings;
@@ -85,9 +87,19 @@ public final class JsonRenderer implements Renderer {
         ObjectNode plan = event("plan");
         ArrayNode services = plan.putArray("services");
         for (Target target : planned.targets()) {
-            services.addObject().put("name", target.label()).put("uuid", target.id())
+            ObjectNode service = services.addObject().put("name", target.label()).put("uuid", target.id())
                     .put("state", target.service().stateLabel())
                     .put("imageBefore", target.image().before()).put("image", target.image().after());
+            List<Plan.LbEntry> servers = planned.lbServers(target);
+            if (!servers.isEmpty()) {
+                ArrayNode lb = service.putArray("lb");
+                for (Plan.LbEntry entry : servers) {
+                    LoadBalancer.Server server = entry.server();
+                    lb.addObject().put("lb", entry.lb()).put("backend", server.backend()).put("server", server.name())
+                            .put("address", server.address()).put("status", server.status())
+                            .put("sessions", server.sessions());
+                }
+            }
         }
         ArrayNode waves = plan.putArray("waves");
         for (List<Target> wave : planned.waves()) {
@@ -122,6 +134,34 @@ public final class JsonRenderer implements Renderer {
     }
 
     @Override
+    public void lbDraining(Target target, Container container, List<String> servers) {
+        ObjectNode event = withContainer(event("lb-drain").put("service", target.label()), container);
+        ArrayNode names = event.putArray("servers");
+        servers.forEach(names::add);
+        emit(event);
+    }
+
+    @Override
+    public void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
+                          int sessionsLeft) {
+        // sessions: those still open when zdd went on (0 unless the drain timed out); sessionsAtStart: those the
+        // drain waited for.
+        ObjectNode event = withContainer(event("lb-drained").put("service", target.label()), container)
+                .put("seconds", Durations.seconds(took)).put("sessions", sessionsLeft)
+                .put("sessionsAtStart", sessions);
+        if (timedOut) {
+            event.put("timedOut", true);
+        }
+        emit(event);
+    }
+
+    @Override
+    public void lbUp(Target target, Container container, Duration took) {
+        emit(withContainer(event("lb-up").put("service", target.label()), container)
+                .put("seconds", Durations.seconds(took)));
+    }
+
+    @Override
     public void failed(Target target, String reason) {
         emit(event("failed").put("service", target.label()).put("reason", reason));
     }
@@ -139,6 +179,16 @@ public final class JsonRenderer implements Renderer {
             }
         }
         addProbes(summary, probes);
+        if (!report.lbRestored().isEmpty()) {
+            ArrayNode restored = summary.putArray("lbRestored");
+            for (LbRestoration server : report.lbRestored()) {
+                ObjectNode line = restored.addObject().put("server", server.server()).put("lb", server.lb())
+                        .put("restored", server.restored());
+                if (!server.restored()) {
+                    line.put("error", server.failure());
+                }
+            }
+        }
         if (!verdict.problems().isEmpty()) {
             summary.put("error", String.join("; ", verdict.problems()));
         }

@@ -47,11 +47,41 @@ public final class LiveLines implements TextRenderer.Progress {
 
     @Override
     public synchronized void redeploying(Target target, Container container) {
+        String label = TextRenderer.label(target, container);
+        // The load balancer's drain came first, on the step's own line: that line goes on.
+        Line drained = region.stream().filter(l -> l.label.equals(label) && l.ended == null && l.draining)
+                .findFirst().orElse(null);
         // One redeploy at a time: a new one means that the one before it is over.
-        region.forEach(line -> line.end(clock.instant()));
-        Line line = new Line(target, TextRenderer.label(target, container), clock.instant());
+        region.stream().filter(l -> l != drained).forEach(l -> l.end(clock.instant()));
+        Line line = drained != null ? drained : new Line(target, label, clock.instant());
+        line.draining = false;
         line.state = "Redeploying";
-        region.add(line);
+        if (drained == null) {
+            region.add(line);
+        }
+        redraw();
+    }
+
+    @Override
+    public synchronized void lbDraining(Target target, Container container, List<String> servers) {
+        Line line = line(target, TextRenderer.label(target, container));
+        line.draining = true;
+        line.state = "Draining in the load balancer";
+        redraw();
+    }
+
+    @Override
+    public synchronized void lbDrained(Target target, Container container, Duration took, int sessions,
+                                       boolean timedOut, int sessionsLeft) {
+        line(target, TextRenderer.label(target, container)).state = timedOut
+                ? "Drain timed out with " + sessionsLeft + " sessions open: going on"
+                : "Drained in " + Durations.measured(took);
+        redraw();
+    }
+
+    @Override
+    public synchronized void lbUp(Target target, Container container, Duration took) {
+        line(target, TextRenderer.label(target, container)).up = Durations.measured(took);
         redraw();
     }
 
@@ -138,7 +168,10 @@ public final class LiveLines implements TextRenderer.Progress {
         String state = "";
         String ready;
         String drain;
+        String up;
         String failure;
+        /** The load balancer drains it before its redeploy, which goes on on this line. */
+        boolean draining;
 
         Line(Target target, String label, Instant started) {
             this.target = target;
@@ -164,7 +197,7 @@ public final class LiveLines implements TextRenderer.Progress {
             if (ready == null) {
                 return state;
             }
-            String back = "Ready after " + ready;
+            String back = "Ready after " + ready + (up == null ? "" : ", UP in the load balancer after " + up);
             return drain == null ? back : back + (ended == null ? ", draining " : ", drained ") + drain;
         }
 

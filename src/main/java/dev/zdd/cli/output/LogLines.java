@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,6 +50,26 @@ public final class LogLines implements TextRenderer.Progress {
     @Override
     public void draining(Target target, Duration delay) {
         line(target, null, "Draining " + Durations.setting(delay));
+    }
+
+    @Override
+    public void lbDraining(Target target, Container container, List<String> servers) {
+        line(target, container, "Draining in the load balancer: " + String.join(", ", servers));
+    }
+
+    @Override
+    public void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
+                          int sessionsLeft) {
+        line(target, container, timedOut
+                ? "Drain timed out after " + Durations.measured(took) + " (--lb-drain-timeout) with " + sessionsLeft
+                  + " of " + sessions + " sessions still open: going on"
+                : "Drained in " + Durations.measured(took) + " (" + sessions + (sessions == 1 ? " session" : " sessions")
+                  + ")");
+    }
+
+    @Override
+    public void lbUp(Target target, Container container, Duration took) {
+        line(target, container, "UP in the load balancer after " + Durations.measured(took));
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.zdd.platform.Container;
 import dev.zdd.platform.ImagePlan;
 import dev.zdd.platform.Service;
 import dev.zdd.probe.ProbeReport;
+import dev.zdd.rollout.LbRestoration;
+import dev.zdd.rollout.LoadBalancer;
 import dev.zdd.rollout.RolloutListener;
 import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.Plan;
@@ -89,6 +91,15 @@ public final class TextRenderer implements Renderer {
                 if (image != null) {
                     to.println(indent + "   " + " ".repeat(width) + "  image " + image);
                 }
+                boolean severalLbs = plan.lbServers().values().stream().flatMap(List::stream)
+                        .map(Plan.LbEntry::lb).distinct().count() > 1;
+                for (Plan.LbEntry entry : plan.lbServers(target)) {
+                    LoadBalancer.Server server = entry.server();
+                    to.println(indent + "   lb: " + server.id()
+                               + (server.address() == null ? "" : " at " + server.address()) + ": " + server.status()
+                               + ", " + server.sessions() + (server.sessions() == 1 ? " session" : " sessions")
+                               + (severalLbs ? " (" + entry.lb() + ")" : ""));
+                }
             }
         }
         to.flush();
@@ -138,6 +149,28 @@ public final class TextRenderer implements Renderer {
     }
 
     @Override
+    public void lbDraining(Target target, Container container, List<String> servers) {
+        if (!verbosity.quiet()) {
+            progress.lbDraining(target, container, servers);
+        }
+    }
+
+    @Override
+    public void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
+                          int sessionsLeft) {
+        if (!verbosity.quiet()) {
+            progress.lbDrained(target, container, took, sessions, timedOut, sessionsLeft);
+        }
+    }
+
+    @Override
+    public void lbUp(Target target, Container container, Duration took) {
+        if (!verbosity.quiet()) {
+            progress.lbUp(target, container, took);
+        }
+    }
+
+    @Override
     public void failed(Target target, String reason) {
         progress.failed(target, reason);
     }
@@ -179,6 +212,12 @@ public final class TextRenderer implements Renderer {
                         + " failed, longest outage " + probe.longestOutageMs() + " ms"
                         + (probe.latencyP50Ms() < 0 ? "" : ", latency p50 " + probe.latencyP50Ms() + " ms, p99 "
                                                            + probe.latencyP99Ms() + " ms"));
+        }
+        for (LbRestoration server : report.lbRestored()) {
+            out.println(server.restored()
+                    ? "lb: " + server.server() + " set ready again in " + server.lb() + " (the run ended while it was drained)"
+                    : "lb: " + server.server() + " is still drained in " + server.lb() + ": " + server.failure()
+                      + "; set it ready by hand");
         }
         long redeployed = services.stream().filter(s -> s.outcome() == ServiceOutcome.REDEPLOYED).count();
         out.println(verdict.outcome() + ": " + (dryRun

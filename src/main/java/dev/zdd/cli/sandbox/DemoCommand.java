@@ -11,6 +11,7 @@ import dev.zdd.cli.output.Verdict;
 import dev.zdd.cli.wiring.Connection;
 import dev.zdd.cli.wiring.Environment;
 import dev.zdd.cli.wiring.Interrupts;
+import dev.zdd.lb.HaproxyStatsPage;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.Platform;
@@ -23,6 +24,8 @@ import dev.zdd.report.EventLog;
 import dev.zdd.report.Report;
 import dev.zdd.report.Timeline;
 import dev.zdd.rollout.Cancellation;
+import dev.zdd.rollout.LoadBalancer;
+import dev.zdd.rollout.LoadBalancing;
 import dev.zdd.rollout.Plan;
 import dev.zdd.rollout.Rollout;
 import dev.zdd.rollout.RolloutListener;
@@ -32,7 +35,6 @@ import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.ServiceOutcome;
 import dev.zdd.rollout.ServiceReport;
 import dev.zdd.rollout.Target;
-import dev.zdd.sandbox.HealthCheck;
 import dev.zdd.sandbox.Sandbox;
 import dev.zdd.time.Durations;
 import java.io.IOException;
@@ -59,11 +61,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code zdd demo}: shows, on the in-process sandbox, what a naive redeploy costs and what {@code zdd redeploy}
  * saves. Steady load goes through the sandbox's load balancer while both services are redeployed at once, then
- * again while zdd rolls them one after another; both outcomes are printed side by side.
+ * again while zdd rolls them one after another, paced by that load balancer ({@code --lb} on its stats page: each
+ * service drained before its redeploy, the next one only once it is UP again); both outcomes are printed side by
+ * side.
  */
 @Command(name = "demo", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Starts the sandbox in-process, puts load through its load balancer, redeploys its services"
-                       + " naively (all at once) and then with zdd redeploy, and prints both outcomes side by side:"
+                       + " naively (all at once) and then with zdd redeploy --lb (paced by the load balancer's stats"
+                       + " page), and prints both outcomes side by side:"
                        + " requests, failed requests, longest outage, total time. Exits 0 when the zdd run had no"
                        + " failed request."})
 public final class DemoCommand implements Callable<Integer> {
@@ -127,7 +132,6 @@ public final class DemoCommand implements Callable<Integer> {
     private int demo() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        HealthCheck check = timings.healthCheck();
         Cancellation cancellation = new Cancellation();
         Thread demo = Thread.currentThread();
         try (Sandbox sandbox = timings.applyTo(Sandbox.builder())
@@ -151,19 +155,21 @@ public final class DemoCommand implements Callable<Integer> {
             naiveJson.summary(naiveServices, List.of(naive.probe()), naive.probe().failures() == 0 ? "success"
                     : "downtime");
 
-            // Back and ready, and then as long again for the balancer to take it back: zdd's drain delay.
-            Duration drain = timings.warmup.plus(check.interval().multipliedBy(check.rise() + 2L));
             String v2 = sandbox.push(IMAGE);
             err.println("[demo] pushed v2 of " + IMAGE + " to the sandbox's registry (" + v2.substring(
                     v2.indexOf('@') + 1) + "): zdd redeploy ships it, a redeploy pulls the tag's newest");
-            err.println("[demo] zdd: redeploy " + String.join(" ", SERVICES) + " --drain-delay "
-                        + Durations.setting(drain));
-            zddTitle = "zdd redeploy " + String.join(" ", SERVICES) + " --drain-delay " + Durations.setting(drain);
+            // No guessed drain delay: the load balancer says when a service is out of rotation, and back in it.
+            LoadBalancer balancer = new HaproxyStatsPage(sandbox.lbStatsUrl(), sandbox.user() + ":"
+                                                                                + sandbox.apiKey());
+            err.println("[demo] zdd: redeploy --lb " + sandbox.lbStatsUrl() + " " + String.join(" ", SERVICES));
+            zddTitle = "zdd redeploy --lb " + sandbox.lbStatsUrl() + " " + String.join(" ", SERVICES);
             RolloutReport[] rollout = new RolloutReport[1];
             JsonRenderer zddJson = renderer(zddEvents);
             RolloutListener progress = Tee.of(RolloutListener.class, new Progress(err), zddJson);
             Outcome zdd = measure(sandbox, zddJson, () -> rollout[0] = new Rollout(platform, env.clock(),
-                    env.sleeper()).run(SERVICES, settings(drain), progress, cancellation));
+                    env.sleeper()).withLoadBalancing(new LoadBalancing(List.of(balancer), List.of(),
+                            LoadBalancing.DEFAULT_DRAIN_TIMEOUT))
+                    .run(SERVICES, settings(), progress, cancellation));
             int exitCode = rollout[0].outcome() != RunOutcome.SUCCESS ? ExitCodes.of(rollout[0])
                     : zdd.probe().failures() == 0 ? ExitCodes.SUCCESS : ExitCodes.DOWNTIME;
             zddJson.summary(rollout[0], List.of(zdd.probe()), new Verdict(exitCode,
@@ -288,8 +294,8 @@ public final class DemoCommand implements Callable<Integer> {
                 UnaryOperator.identity());
     }
 
-    private RolloutSettings settings(Duration drain) {
-        return RolloutSettings.defaults().withDrainDelay(drain).withPollInterval(Duration.ofMillis(250))
+    private RolloutSettings settings() {
+        return RolloutSettings.defaults().withDrainDelay(Duration.ZERO).withPollInterval(Duration.ofMillis(250))
                 .withTimeout(PHASE_TIMEOUT);
     }
 
@@ -310,8 +316,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, Outcome naive, Outcome zdd) {
-        String row = "%-20s %16s %16s%n";
-        out.printf(row, "", "naive redeploy", "zdd redeploy");
+        String row = "%-20s %16s %18s%n";
+        out.printf(row, "", "naive redeploy", "zdd redeploy --lb");
         out.printf(row, "requests", naive.probe().requests(), zdd.probe().requests());
         out.printf(row, "failed requests", naive.probe().failures(), zdd.probe().failures());
         out.printf(row, "longest outage", naive.probe().longestOutageMs() + " ms", zdd.probe().longestOutageMs() + " ms");
@@ -338,6 +344,19 @@ public final class DemoCommand implements Callable<Integer> {
         @Override
         public void draining(Target target, Duration delay) {
             err.println("[zdd] " + target.label() + " draining " + Durations.setting(delay));
+        }
+
+        @Override
+        public void lbDrained(Target target, Container container, Duration took, int sessions, boolean timedOut,
+                              int sessionsLeft) {
+            err.println("[zdd] " + target.label() + " drained in the load balancer after " + Durations.measured(took)
+                        + (timedOut ? ", " + sessionsLeft + " sessions still open" : ""));
+        }
+
+        @Override
+        public void lbUp(Target target, Container container, Duration took) {
+            err.println("[zdd] " + target.label() + " UP in the load balancer " + Durations.measured(took)
+                        + " after it was set ready");
         }
 
         @Override

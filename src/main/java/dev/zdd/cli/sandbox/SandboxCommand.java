@@ -67,6 +67,11 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Make the first redeploy of these services hang: the action stays In progress; repeatable.")
     List<String> hanging = new ArrayList<>();
 
+    @Option(names = "--abrupt-stop",
+            description = "Kill a redeployed container rather than stop it: requests under way on it are cut, as with"
+                          + " an application that ignores SIGTERM (by default they finish).")
+    boolean abruptStop;
+
     @Option(names = "--platform", paramLabel = "NAME", defaultValue = "tutum",
             description = "Which API's export lines to print: tutum (TUTUM_*) or dockercloud (DOCKERCLOUD_*, and"
                           + " ZDD_PLATFORM=dockercloud); the sandbox serves both either way (default ${DEFAULT-VALUE}).")
@@ -109,8 +114,12 @@ public final class SandboxCommand implements Callable<Integer> {
                     out.println("# container " + name + ": http://127.0.0.1:" + containerPort + "/"));
             sandbox.images().forEach(image -> out.println("# image " + image + " (push a new one: POST "
                                                           + sandbox.apiUrl() + "/sandbox/images)"));
-            out.println("# then: zdd services; zdd redeploy " + String.join(" ", services.stream()
-                    .map(s -> s.contains("=") ? s.substring(0, s.indexOf('=')) : s).toList()));
+            String names = String.join(" ", services.stream()
+                    .map(s -> s.contains("=") ? s.substring(0, s.indexOf('=')) : s).toList());
+            out.println("# then: zdd services; zdd redeploy " + names);
+            out.println("# the load balancer's stats page (HAProxy's CSV and stats admin) takes the API's credentials:");
+            out.println("export ZDD_LB_AUTH=" + sandbox.user() + ":" + sandbox.apiKey());
+            out.println("# and paces a rollout: zdd redeploy --lb '" + sandbox.lbStatsUrl() + "' " + names);
             out.flush();
             err.println("[sandbox] running; Ctrl-C stops it");
             CountDownLatch stop = new CountDownLatch(1);
@@ -136,7 +145,8 @@ public final class SandboxCommand implements Callable<Integer> {
                     .clock(env.clock())
                     .sleeper(env.sleeper())
                     .failing(failing)
-                    .hanging(hanging);
+                    .hanging(hanging)
+                    .abruptStop(abruptStop);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -45,8 +45,17 @@ public record Environment(Map<String, String> variables, Path home, Clock clock,
 
     /** The real process: its environment, home, the system clock, real sleeping, real signals, its real stderr. */
     public static Environment system() {
-        return new Environment(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
+        return new Environment(System.getenv(), home(System.getenv()), Clock.systemUTC(),
                 Sleeper.SYSTEM, PlatformFactory.STANDARD, new SignalInterrupts(), stderrIsTerminal());
+    }
+
+    /**
+     * {@code HOME}, as every other command-line tool reads it; the password database's entry (Java's
+     * {@code user.home}) only when HOME is unset or empty.
+     */
+    static Path home(Map<String, String> variables) {
+        String home = variables.get("HOME");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"));
     }
 
     /**

@@ -27,6 +27,8 @@ public final class PlatformOptions {
     private static final Logger LOG = Loggers.get(PlatformOptions.class);
     /** Loopback by its literal name or address, as the adapters judge it: no name is resolved. */
     private static final Pattern LOOPBACK = Pattern.compile("localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1]");
+    /** A Docker Cloud namespace: a Docker ID, never '.', '..' or anything with a '/'. */
+    private static final Pattern DOCKER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
     private static final List<String> PROXY_VARIABLES = List.of("https_proxy", "HTTPS_PROXY", "http_proxy",
             "HTTP_PROXY", "no_proxy", "NO_PROXY");
 
@@ -71,6 +73,11 @@ public final class PlatformOptions {
                           + "HTTP_PROXY and NO_PROXY (or their lowercase forms).")
     Path caCert;
 
+    /** {@code --insecure-http}: plain http to a host that is not a loopback address is allowed. */
+    public boolean insecureHttp() {
+        return insecureHttp;
+    }
+
     /**
      * Resolves options, environment and {@code ~/.tutum} into a connection. Throws a usage error for bad option
      * or variable values, and a credentials {@link dev.zdd.platform.PlatformException} when none are found.
@@ -83,11 +90,19 @@ public final class PlatformOptions {
         if (name != PlatformName.DOCKERCLOUD && namespace != null) {
             throw new ParameterException(command, "--namespace applies only to --platform dockercloud");
         }
+        // A password in a proxy URL or in the API URL is a secret too, whatever becomes of it.
+        proxyVariables(env).values().forEach(value -> secrets.addUserInfo(userInfo(value)));
         URI url = apiUrl(command, env, name);
+        secrets.addUserInfo(url.getRawUserInfo());
         Credentials.Found credentials = new Credentials(env, secrets, name).resolve(user, apikeyFile);
         LOG.info("{} at {}, credentials from {}", name, url, credentials.source());
         String ns = name == PlatformName.DOCKERCLOUD
                 ? (namespace != null ? namespace : env.variable("DOCKERCLOUD_NAMESPACE")) : null;
+        if (ns != null && !DOCKER_ID.matcher(ns.strip()).matches()) {
+            throw new ParameterException(command, (namespace != null ? "--namespace" : "DOCKERCLOUD_NAMESPACE")
+                    + ": '" + ns + "' is not a Docker ID (letters, digits, '-' and '_', starting with a letter or"
+                    + " digit)");
+        }
         URI stream = noStream ? null : streamUrl(command, env, name, url);
         LOG.info(stream == null ? "polling only: no events stream" : "events from {}", stream);
         return new Connection(name, url, ns, credentials.authorization(), credentials.source(), insecureHttp, caCert,
@@ -160,6 +175,18 @@ public final class PlatformOptions {
         // Registry credentials as the docker CLI keeps them; every secret found is masked from then on.
         return Connection.swarm(config, RegistryCredentials.fromEnvironment(env.variables(), env.home(),
                 secrets::add));
+    }
+
+    /** The {@code user:password} of a URL as written, or null: from the text, as a proxy URL may not parse. */
+    private static String userInfo(String url) {
+        String rest = url.contains("://") ? url.substring(url.indexOf("://") + 3) : url;
+        int at = rest.lastIndexOf('@');
+        if (at < 0) {
+            return null;
+        }
+        String info = rest.substring(0, at);
+        int slash = info.indexOf('/');
+        return slash >= 0 ? null : info;
     }
 
     private static Map<String, String> proxyVariables(Environment env) {

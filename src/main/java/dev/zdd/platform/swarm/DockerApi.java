@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.zdd.Version;
 import dev.zdd.log.Loggers;
 import dev.zdd.platform.PlatformException;
@@ -24,6 +23,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -36,7 +42,7 @@ import org.slf4j.Logger;
  * <p>With several managers, requests go to one of them until it stops answering (no connection, no answer, or an
  * answer that says it can't serve: 503, or no leader), then to the next. A read goes on through the next one at
  * once, in rounds, with a growing wait after a round in which none answered, for at most {@link #FAILOVER_WINDOW}
- * and never past {@link #retryUntil}. A write is never sent again here: its caller is told, and looks up whether it
+ * and never past {@link #callsUntil}. A write is never sent again here: its caller is told, and looks up whether it
  * happened (through the next manager) before it sends anything again. With one manager nothing is tried twice.
  */
 final class DockerApi implements AutoCloseable {
@@ -52,8 +58,49 @@ final class DockerApi implements AutoCloseable {
     private static final Duration FIRST_NAP = Duration.ofMillis(250);
     private static final Duration LONGEST_NAP = Duration.ofSeconds(4);
 
-    /** One manager's address and the client that talks to it. */
-    private record Manager(URI host, DockerHttpClient http) {
+    /** Far more than any list of services or tasks zdd asks for; a body beyond it is not an answer. */
+    static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
+    /**
+     * The threads that run the calls, daemons so that none keeps zdd alive. The caller waits for its call with a
+     * bound and interruptibly: the transport's own response timeout is a socket read timeout (a body that
+     * trickles never trips it, and on a unix socket it does not apply at all), and a thread blocked in a socket
+     * read ignores interrupts.
+     */
+    private static final ExecutorService CALLS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "zdd-docker");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /**
+     * One manager's address and the client that talks to it; the client is replaced after a call is abandoned,
+     * since closing it is what ends that call's blocked read.
+     */
+    private final class Manager {
+
+        private final URI host;
+        private DockerHttpClient http;
+
+        Manager(URI host) {
+            this.host = host;
+            this.http = transport(host, 4, config.responseTimeout());
+        }
+
+        URI host() {
+            return host;
+        }
+
+        synchronized DockerHttpClient http() {
+            return http;
+        }
+
+        /** A new client for the calls to come, unless {@code stuck} was replaced already. */
+        synchronized void replace(DockerHttpClient stuck) {
+            if (http == stuck && !closed) {
+                http = transport(host, 4, config.responseTimeout());
+            }
+        }
     }
 
     private final SwarmConfig config;
@@ -64,7 +111,9 @@ final class DockerApi implements AutoCloseable {
     private final Sleeper sleeper;
     /** The manager that answered last; guarded by this. */
     private int current;
-    private volatile Instant retryUntil;
+    /** Nothing may happen after this (see {@link dev.zdd.platform.Platform#callsUntil}); null for no bound. */
+    private volatile Instant deadline;
+    private volatile boolean closed;
 
     DockerApi(SwarmConfig config) {
         this(config, Clock.systemUTC(), Sleeper.SYSTEM);
@@ -77,8 +126,7 @@ final class DockerApi implements AutoCloseable {
         // Built here, not inside the transport, so that a bad certificate file surfaces as our own
         // CONFIGURATION failure instead of a wrapped RuntimeException.
         this.tls = config.tlsVerify() ? new DockerTls(config.certPath()).getSSLContext() : null;
-        this.managers = config.dockerHosts().stream()
-                .map(host -> new Manager(host, transport(host, 4, config.responseTimeout()))).toList();
+        this.managers = config.dockerHosts().stream().map(Manager::new).toList();
     }
 
     /**
@@ -99,26 +147,16 @@ final class DockerApi implements AutoCloseable {
         return managers.get(current).host();
     }
 
-    /** From now on, reads go on through other managers only until {@code deadline}. */
-    void retryUntil(Instant deadline) {
-        this.retryUntil = deadline;
+    /**
+     * {@link dev.zdd.platform.Platform#callsUntil}: no request starts after {@code deadline}, each call's timeout is
+     * cut to end at it, and reads go on through other managers only until it.
+     */
+    void callsUntil(Instant deadline) {
+        this.deadline = deadline;
     }
 
     private DockerHttpClient transport(URI host, int connections, Duration responseTimeout) {
-        ZerodepDockerHttpClient.Builder builder = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(host)
-                .maxConnections(connections)
-                .connectionTimeout(config.connectTimeout())
-                .responseTimeout(responseTimeout);
-        if (tls != null) {
-            builder.sslConfig(() -> tls);
-        } else if ("unix".equals(host.getScheme())) {
-            // A context that is never used: given none, the transport would build the JVM's default one. (Given one
-            // for tcp://, it would speak TLS there.)
-            SSLContext none = NoTls.context();
-            builder.sslConfig(() -> none);
-        }
-        return builder.build();
+        return new DockerTransport(host, tls, connections, config.connectTimeout(), responseTimeout);
     }
 
     /** A read, through the next manager when one does not answer. */
@@ -161,7 +199,8 @@ final class DockerApi implements AutoCloseable {
      */
     static boolean managerDown(PlatformException e) {
         if (e.kind() == PlatformException.Kind.TRANSPORT) {
-            return !causedBy(e, SSLException.class) && !Thread.currentThread().isInterrupted();
+            // The deadline ends the request, not the manager's turn.
+            return !e.isDeadline() && !causedBy(e, SSLException.class) && !Thread.currentThread().isInterrupted();
         }
         if (e.kind() != PlatformException.Kind.STATUS) {
             return false;
@@ -214,10 +253,10 @@ final class DockerApi implements AutoCloseable {
         }
     }
 
-    /** Attempts through the managers from now on, within {@link #FAILOVER_WINDOW} and {@link #retryUntil}. */
+    /** Attempts through the managers from now on, within {@link #FAILOVER_WINDOW} and {@link #callsUntil}. */
     Attempts attempts() {
         Instant window = clock.instant().plus(FAILOVER_WINDOW);
-        Instant until = retryUntil;
+        Instant until = deadline;
         return new Attempts(until != null && until.isBefore(window) ? until : window);
     }
 
@@ -287,29 +326,112 @@ final class DockerApi implements AutoCloseable {
                                                                       + e.getOriginalMessage(), e);
             }
         }
-        byte[] answer;
-        int status;
-        try (Response response = manager.http().execute(request.build())) {
-            status = response.getStatusCode();
-            try (InputStream in = response.getBody()) {
-                answer = in == null ? new byte[0] : in.readAllBytes();
-            }
-        } catch (IOException | RuntimeException e) {
-            throw transport(manager.host(), method.name(), path, e);
+        Answer answer = send(manager, method.name(), path, request.build());
+        int status = answer.status();
+        if (status >= 300 && status < 400) {
+            // The transport follows no redirect; the engine never sends one, so an answer that does comes from
+            // something else in the way, and is not believed.
+            throw PlatformException.status(method.name(), path, status, "Docker " + method + " " + path
+                    + " answered " + status + ", a redirect, which zdd does not follow: is DOCKER_HOST the engine?");
         }
         if (status >= 400) {
             throw PlatformException.status(method.name(), path, status, "Docker " + method + " " + path
-                    + " answered " + status + ": " + daemonMessage(answer));
+                    + " answered " + status + ": " + daemonMessage(answer.body()));
         }
-        if (answer.length == 0) {
+        if (answer.body().length == 0) {
             return JSON.missingNode();
         }
         try {
-            return JSON.readTree(answer);
+            return JSON.readTree(answer.body());
         } catch (IOException e) {
             throw PlatformException.decode(method.name(), path, status, "Docker " + method + " " + path
                     + " answered " + status + " with a body that is not JSON", e);
         }
+    }
+
+    /**
+     * Sends one request on a worker thread and waits for the whole answer, body included, for at most the call
+     * timeout cut to the deadline. A call that the bound or an interrupt ends is abandoned: its manager's client is
+     * closed (which ends the worker's blocked read) and replaced for the calls to come.
+     */
+    private Answer send(Manager manager, String method, String path, Request request) {
+        String call = "Docker " + method + " " + path;
+        if (closed) {
+            throw PlatformException.configuration("the connection to the Docker Engine is closed");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw PlatformException.transport(method, path, call + " was interrupted", null);
+        }
+        Duration timeout = config.responseTimeout();
+        boolean cut = false;
+        Instant deadline = this.deadline;
+        if (deadline != null) {
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                throw PlatformException.deadline(method, path, call + " was not sent: the deadline had passed", null);
+            }
+            if (left.compareTo(timeout) < 0) {
+                timeout = left;
+                cut = true;
+            }
+        }
+        DockerHttpClient client = manager.http();
+        Future<Answer> future = CALLS.submit(() -> {
+            try (Response response = client.execute(request); InputStream in = response.getBody()) {
+                return new Answer(response.getStatusCode(), in == null ? new byte[0] : readCapped(in, method, path));
+            }
+        });
+        try {
+            return future.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            abandon(manager, client, future);
+            Thread.currentThread().interrupt();
+            throw PlatformException.transport(method, path, call + " was interrupted", e);
+        } catch (TimeoutException e) {
+            abandon(manager, client, future);
+            String unknown = method.equals("GET") ? "" : ", with no answer: whether the engine acted on it is unknown";
+            if (cut) {
+                throw PlatformException.deadline(method, path, call + " was cut short by the deadline after "
+                        + timeout.toMillis() + " ms" + unknown, e);
+            }
+            throw PlatformException.transport(method, path, call + " had no whole answer within "
+                    + timeout.toSeconds() + " s from the Docker Engine at " + manager.host() + unknown, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof PlatformException platform) {
+                throw platform;
+            }
+            throw transport(manager.host(), method, path, cause instanceof Exception failure ? failure : e);
+        }
+    }
+
+    /** Gives up on a call: a new client for the calls to come, and the old one closed under the stuck one. */
+    private void abandon(Manager manager, DockerHttpClient stuck, Future<Answer> future) {
+        future.cancel(true);
+        manager.replace(stuck);
+        // Closing may wait on the connection it closes: never on the caller's thread.
+        CALLS.execute(() -> closeQuietly(stuck));
+    }
+
+    private static byte[] readCapped(InputStream in, String method, String path) throws IOException {
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            throw PlatformException.decode(method, path, 0, "Docker " + method + " " + path + " answered with a body"
+                    + " larger than " + MAX_BODY_BYTES / 1024 / 1024 + " MiB", null);
+        }
+        return body;
+    }
+
+    private static void closeQuietly(DockerHttpClient client) {
+        try {
+            client.close();
+        } catch (IOException | RuntimeException e) {
+            // nothing left to do for a client that is going away
+        }
+    }
+
+    /** A whole answer: its status and body. */
+    private record Answer(int status, byte[] body) {
     }
 
     /** The daemon's {@code {"message": ...}} on one line, or the raw body when it sent something else. */
@@ -364,12 +486,9 @@ final class DockerApi implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         for (Manager manager : managers) {
-            try {
-                manager.http().close();
-            } catch (IOException e) {
-                // nothing left to do for a client that is going away
-            }
+            closeQuietly(manager.http());
         }
     }
 }

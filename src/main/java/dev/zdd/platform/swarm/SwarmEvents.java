@@ -8,10 +8,10 @@ import dev.zdd.Version;
 import dev.zdd.log.Loggers;
 import dev.zdd.platform.Announcements;
 import dev.zdd.platform.Changes;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,6 +41,9 @@ import org.slf4j.Logger;
  * <p>With several managers, each (re)connect goes to the next one.
  */
 final class SwarmEvents implements Changes {
+
+    /** Far longer than any event the engine sends (about 1 KiB). */
+    static final int LONGEST_LINE = 64 * 1024;
 
     private static final Logger LOG = Loggers.get(SwarmEvents.class);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
@@ -310,10 +313,29 @@ final class SwarmEvents implements Changes {
         LOG.info("listening to the Docker Engine's events at {}", host);
     }
 
-    private void read(InputStream body) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            announced(line);
+    /**
+     * One event per line. A line longer than any event ({@link #LONGEST_LINE}) is skipped as it comes, never held
+     * whole: an engine (or whatever is in its place) that sends a line without end must not fill the memory.
+     */
+    void read(InputStream body) throws IOException {
+        InputStream in = new BufferedInputStream(body);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean skipping = false;
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (b == '\n') {
+                if (!skipping) {
+                    announced(line.toString(StandardCharsets.UTF_8));
+                }
+                line.reset();
+                skipping = false;
+            } else if (!skipping) {
+                line.write(b);
+                if (line.size() > LONGEST_LINE) {
+                    LOG.debug("the Docker Engine's events sent a line longer than {} bytes; skipped", LONGEST_LINE);
+                    line.reset();
+                    skipping = true;
+                }
+            }
         }
     }
 

@@ -21,8 +21,6 @@ import dev.zdd.platform.swarm.SwarmStates.Mode;
 import dev.zdd.platform.swarm.SwarmStates.ServiceView;
 import dev.zdd.platform.swarm.SwarmStates.TaskView;
 import dev.zdd.time.Sleeper;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +64,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     static final String ACTION_MARK = "/force-update/";
     static final String REGISTRY_AUTH = "X-Registry-Auth";
     private static final Logger LOG = Loggers.get(SwarmPlatform.class);
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,254}");
     private static final String WANTED_TASKS = "/tasks?filters="
                                                + DockerApi.query(Map.of("desired-state", List.of("running")));
     /** Swarm's message when a task's failure paused an update: "update paused due to failure ... of task ID". */
@@ -120,6 +119,9 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     @Override
     public List<Service> services() {
         JsonNode services = api.get("/services");
+        for (JsonNode service : services) {
+            segment(service.path("ID").asText());
+        }
         Map<String, List<JsonNode>> tasksByService = new HashMap<>();
         // A service's state needs only the tasks Swarm wants running; the rest is history (5 per slot).
         for (JsonNode task : api.get(WANTED_TASKS)) {
@@ -252,7 +254,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
             }
             headers = registryHeader(container.path("Image").asText(""));
         }
-        String path = "/services/" + encode(service.id()) + "/update?version=" + version;
+        String path = "/services/" + segment(service.id()) + "/update?version=" + version;
         Redeployment redeployment = new Redeployment(service.id() + ACTION_MARK + forceUpdate);
         DockerApi.Attempts attempts = api.attempts();
         while (true) {
@@ -432,8 +434,8 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     }
 
     @Override
-    public void retryUntil(Instant deadline) {
-        api.retryUntil(deadline);
+    public void callsUntil(Instant deadline) {
+        api.callsUntil(deadline);
     }
 
     @Override
@@ -482,7 +484,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
 
     private String nodeName(String nodeId) {
         try {
-            String name = api.get("/nodes/" + encode(nodeId)).path("Description").path("Hostname").asText("");
+            String name = api.get("/nodes/" + segment(nodeId)).path("Description").path("Hostname").asText("");
             return name.isEmpty() ? nodeId : name;
         } catch (PlatformException e) {
             return nodeId;
@@ -502,7 +504,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
 
     /** One service by its full id; GET /services/{x} also takes names and id prefixes, so insist on the id. */
     private JsonNode inspect(String id) {
-        String path = "/services/" + encode(id);
+        String path = "/services/" + segment(id);
         JsonNode service = api.get(path);
         if (!id.equals(service.path("ID").asText())) {
             throw PlatformException.status("GET", path, 404, "no Swarm service has the id " + id);
@@ -582,7 +584,16 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         return a.equals(b);
     }
 
-    private static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
+    /**
+     * An id (or name) as a path segment. Swarm issues ids of letters and digits and takes names of letters,
+     * digits, '_', '.' and '-' starting with a letter or digit; anything else ({@code ..}, a {@code /}) would reach
+     * another endpoint than the one named, so it is refused, as an answer that can't be used (exit 5).
+     */
+    static String segment(String id) {
+        if (id == null || !SEGMENT.matcher(id).matches()) {
+            throw PlatformException.decode(null, null, 0, "the Docker Engine named an object '" + id + "', which is"
+                    + " neither an id nor a name; zdd builds no request from it", null);
+        }
+        return id;
     }
 }

@@ -112,6 +112,11 @@ final class TutumEvents implements Changes {
         client.connectionPool().evictAll();
     }
 
+    /** Whether every thread this stream started has ended, which {@link #close} makes happen at once. */
+    boolean terminated() {
+        return threads.isTerminated() && reconnects.isTerminated();
+    }
+
     private synchronized void connect() {
         if (!closed && !refused) {
             socket = client.newWebSocket(handshake, new Listener());

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.zdd.Version;
 import dev.zdd.log.Loggers;
 import dev.zdd.platform.PlatformException;
+import dev.zdd.platform.SecretForms;
 import dev.zdd.time.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -29,9 +30,17 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Dispatcher;
 import okhttp3.CookieJar;
 import okhttp3.EventListener;
 import okhttp3.Headers;
@@ -62,6 +71,18 @@ final class TutumHttp {
     private static final int MAX_ERROR_TEXT = 200;
     private static final Set<Integer> TRANSIENT_STATUSES = Set.of(429, 500, 502, 503, 504);
     private static final MediaType JSON = MediaType.get("application/json");
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    private static final int MAX_REDIRECTS = 5;
+    /**
+     * The threads that run the calls, daemons so that none keeps zdd alive; one at a time is the rule (the engine
+     * is one thread), so idle ones die soon.
+     */
+    private static final ExecutorService CALLS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "zdd-http");
+                thread.setDaemon(true);
+                return thread;
+            });
     // From bytes, so that OkHttp sends the media type as given, without a "; charset=utf-8" suffix.
     private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
 
@@ -79,8 +100,11 @@ final class TutumHttp {
     private final Clock clock;
     private final Sleeper sleeper;
     private final RandomGenerator random;
-    /** No retry wait may end after this; null until the engine sets one. */
-    private volatile Instant retryDeadline;
+    private final Duration callTimeout;
+    /** The forms of the credentials, masked in any text from the server before it is cut to length. */
+    private final Set<String> credentials;
+    /** Nothing may happen after this: no request starts, no call or retry wait runs past it; null for none. */
+    private volatile Instant deadline;
 
     TutumHttp(TutumConfig config, HttpUrl root, String apiUrlForMessages, Clock clock, Sleeper sleeper,
               RandomGenerator random) {
@@ -90,6 +114,8 @@ final class TutumHttp {
         this.clock = clock;
         this.sleeper = sleeper;
         this.random = random;
+        this.callTimeout = config.callTimeout();
+        this.credentials = SecretForms.ofAuthorization(config.authorization());
         ProxyEnvironment proxies = ProxyEnvironment.from(config.environment());
         String proxy = proxies.describe(root.uri());
         if (proxy != null) {
@@ -103,6 +129,13 @@ final class TutumHttp {
                 // OkHttp would otherwise send a request again by itself after some connection failures, a POST
                 // included: retries are decided here, where a redeploy is never repeated blindly.
                 .retryOnConnectionFailure(false)
+                // A redirect is followed here, where its origin is checked, never by OkHttp: an API that points
+                // elsewhere must not get the request (nor its answer believed), whatever the status.
+                .followRedirects(false)
+                .followSslRedirects(false)
+                // Calls run on these daemon threads while the caller waits interruptibly (see send): a
+                // thread blocked in a socket read ignores interrupts, a cancelled call does not.
+                .dispatcher(new Dispatcher(CALLS))
                 .proxySelector(proxies)
                 .proxyAuthenticator(proxies)
                 .eventListenerFactory(SendTracker::of)
@@ -119,9 +152,9 @@ final class TutumHttp {
         this.mapper = MAPPER;
     }
 
-    /** From now on, start no retry wait that would end after {@code deadline}. */
-    void retryUntil(Instant deadline) {
-        this.retryDeadline = deadline;
+    /** {@link dev.zdd.platform.Platform#callsUntil}: nothing past {@code deadline}, or no bound (null). */
+    void callsUntil(Instant deadline) {
+        this.deadline = deadline;
     }
 
     JavaType pageOf(Class<?> item) {
@@ -159,8 +192,9 @@ final class TutumHttp {
     }
 
     /**
-     * A client for the events stream: this one's proxies, trust, cookies and trace, but no timeout on a quiet
-     * socket (pings find a dead one instead) and its own daemon threads, which {@code close} ends.
+     * A client for the events stream: this one's proxies, trust, cookies, trace and refusal of redirects, but no
+     * timeout on a quiet socket (pings find a dead one instead) and its own daemon threads, which {@code close}
+     * ends.
      */
     OkHttpClient.Builder streamClient() {
         return client.newBuilder().readTimeout(Duration.ZERO).callTimeout(Duration.ZERO);
@@ -195,11 +229,13 @@ final class TutumHttp {
             SendTracker tracker = new SendTracker();
             Failure failure;
             try {
-                Reply reply = send(request.newBuilder().tag(SendTracker.class, tracker).build());
+                Reply reply = sendFollowing(request.newBuilder().tag(SendTracker.class, tracker).build());
                 if (reply.isSuccessful()) {
                     return reply;
                 }
                 failure = statusFailure(reply, idempotent);
+            } catch (CutShort cut) {
+                throw cut.failure;
             } catch (IOException e) {
                 if (isInterruption(e)) {
                     // Okio reports the interrupt by clearing the flag; whoever interrupted must still see it.
@@ -218,6 +254,47 @@ final class TutumHttp {
         }
     }
 
+    /**
+     * Sends once and follows redirects within the API's own origin (scheme, host and port), as a browser
+     * would, but never to another: such an answer is an error that names where it pointed, and nothing goes
+     * there. A POST follows only 307 and 308, which keep the method; 301, 302 and 303 would turn it into a GET.
+     */
+    private Reply sendFollowing(Request request) throws IOException {
+        Request current = request;
+        for (int hop = 0; ; hop++) {
+            Reply reply = send(current);
+            if (!REDIRECTS.contains(reply.status()) || reply.headers().get("Location") == null) {
+                return reply;
+            }
+            String method = reply.method();
+            String path = reply.path();
+            String location = reply.headers().get("Location");
+            HttpUrl target = current.url().resolve(location.strip());
+            String answered = method + " " + path + " answered " + reply.status();
+            if (target == null) {
+                throw new CutShort(PlatformException.status(method, path, reply.status(), answered
+                        + " with a Location that is not a URL; zdd follows no such redirect"));
+            }
+            HttpUrl root = current.url().resolve("/");
+            if (!sameOrigin(target, root)) {
+                throw new CutShort(PlatformException.status(method, path, reply.status(), answered
+                        + ", a redirect to another origin ("
+                        + origin(target) + pathOf(target).replaceFirst("\\?.*", "") + "), which zdd does not follow"
+                        + " with the credentials for " + apiUrl + "; check the API URL"));
+            }
+            boolean keepsMethod = reply.status() == 307 || reply.status() == 308;
+            if (!method.equals("GET") && !keepsMethod) {
+                throw new CutShort(PlatformException.status(method, path, reply.status(), answered
+                        + ", a redirect that would turn the " + method + " into a GET; zdd does not follow it"));
+            }
+            if (hop >= MAX_REDIRECTS) {
+                throw new CutShort(PlatformException.status(method, path, reply.status(), answered
+                        + ": more than " + MAX_REDIRECTS + " redirects in a row"));
+            }
+            current = current.newBuilder().url(target).build();
+        }
+    }
+
     /** Naps before the next try, or throws the failure when there is to be none. */
     private void waitToRetry(String method, String path, Failure failure, int attempt) {
         if (attempt >= retry.maxAttempts()) {
@@ -233,10 +310,10 @@ final class TutumHttp {
         } else {
             wait = Duration.ofMillis(random.nextLong(retry.ceiling(attempt).toMillis() + 1));
         }
-        Instant deadline = retryDeadline;
+        Instant deadline = this.deadline;
         if (deadline != null && clock.instant().plus(wait).isAfter(deadline)) {
             throw failure.toException(method, path, " (tried " + attempt + (attempt == 1 ? " time" : " times")
-                    + "; waiting " + seconds(wait) + " to try again would pass the deadline)");
+                    + "; waiting " + seconds(wait) + " to try again would pass the deadline)").cutByDeadline();
         }
         if (Thread.currentThread().isInterrupted()) {
             throw PlatformException.transport(method, path, method + " " + path + " was interrupted", null);
@@ -252,23 +329,101 @@ final class TutumHttp {
         }
     }
 
-    /** Sends once and reads the answer, whatever its status; throws only when no complete answer came. */
+    /**
+     * Sends once and reads the answer, whatever its status; throws only when no complete answer came. The call
+     * runs on OkHttp's dispatcher while this thread waits for it, so that an interrupt cancels it at once
+     * (a thread blocked in a socket read would not notice one). Its timeout covers the whole call, the body
+     * included, and is cut to end at the deadline; a call the deadline cut, or that would start after it, is a
+     * {@link CutShort}.
+     */
     private Reply send(Request request) throws IOException {
         String method = request.method();
         String path = pathOf(request.url());
-        try (Response response = client.newCall(request).execute()) {
-            BufferedSource source = response.body().source();
-            if (!response.isSuccessful()) {
-                return new Reply(method, path, response.code(), response.headers(), errorBody(source));
-            }
-            // request(n) buffers up to n bytes and says whether there were that many.
-            if (source.request(MAX_BODY_BYTES + 1)) {
-                throw PlatformException.decode(method, path, response.code(), method + " " + path + " answered "
-                        + response.code() + " with a body larger than " + MAX_BODY_BYTES / 1024 / 1024 + " MiB",
-                        null);
-            }
-            return new Reply(method, path, response.code(), response.headers(), source.getBuffer().readByteArray());
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted");
         }
+        Duration timeout = callTimeout;
+        boolean cut = false;
+        Instant deadline = this.deadline;
+        if (deadline != null) {
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                throw new CutShort(PlatformException.deadline(method, path, method + " " + path
+                        + " was not sent: the deadline had passed", null));
+            }
+            if (timeout.isZero() || left.compareTo(timeout) < 0) {
+                timeout = left;
+                cut = true;
+            }
+        }
+        Call call = client.newCall(request);
+        call.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        CompletableFuture<Reply> answer = new CompletableFuture<>();
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call failed, IOException e) {
+                answer.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(Call done, Response response) {
+                try (response) {
+                    answer.complete(read(method, path, response));
+                } catch (IOException | RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            }
+        });
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            call.cancel();
+            throw new InterruptedIOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable failure = e.getCause();
+            if (failure instanceof PlatformException platform) {
+                throw new CutShort(platform);
+            }
+            if (cut && failure instanceof InterruptedIOException && !Thread.currentThread().isInterrupted()) {
+                boolean sent = SendTracker.sent(request);
+                throw new CutShort(PlatformException.deadline(method, path, method + " " + path + " was cut short by"
+                        + " the deadline after " + seconds(timeout) + (method.equals("GET") || !sent ? ""
+                        : ", with no answer: whether the platform acted on it is unknown"), failure));
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /** Reads an answer on the dispatcher's thread: a success's body whole (up to a limit), an error's start. */
+    private static Reply read(String method, String path, Response response) throws IOException {
+        BufferedSource source = response.body().source();
+        if (!response.isSuccessful()) {
+            return new Reply(method, path, response.code(), response.headers(), errorBody(source));
+        }
+        // request(n) buffers up to n bytes and says whether there were that many.
+        if (source.request(MAX_BODY_BYTES + 1)) {
+            throw PlatformException.decode(method, path, response.code(), method + " " + path + " answered "
+                    + response.code() + " with a body larger than " + MAX_BODY_BYTES / 1024 / 1024 + " MiB",
+                    null);
+        }
+        return new Reply(method, path, response.code(), response.headers(), source.getBuffer().readByteArray());
+    }
+
+    private static boolean sameOrigin(HttpUrl a, HttpUrl b) {
+        return a.scheme().equals(b.scheme()) && sameHost(a, b) && a.port() == b.port();
+    }
+
+    private static boolean sameHost(HttpUrl a, HttpUrl b) {
+        return a.host().equals(b.host());
+    }
+
+    /** {@code scheme://host:port} of a URL, never its credentials. */
+    static String origin(HttpUrl url) {
+        String host = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
+        return url.scheme() + "://" + host + ":" + url.port();
     }
 
     private Failure statusFailure(Reply reply, boolean idempotent) {
@@ -394,7 +549,8 @@ final class TutumHttp {
             try {
                 JsonNode error = mapper.readTree(body).path("error");
                 if (error.isValueNode() && !error.asText().isBlank()) {
-                    problem.append(": ").append(oneLine(error.asText()));
+                    // Masked before it is cut: a cut could leave a secret's start that no later mask knows.
+                    problem.append(": ").append(oneLine(SecretForms.mask(error.asText(), credentials, "***")));
                 }
             } catch (IOException e) {
                 // From a byte array, only a body that isn't JSON fails.
@@ -494,6 +650,17 @@ final class TutumHttp {
         }
     }
 
+    /** A failure that ends a request at once, whatever the retry policy: it is thrown as it is. */
+    private static final class CutShort extends IOException {
+
+        private final PlatformException failure;
+
+        CutShort(PlatformException failure) {
+            super(failure.getMessage());
+            this.failure = failure;
+        }
+    }
+
     /**
      * Notes whether a call got as far as sending its request: a failure before that cannot have reached the
      * server, so even a POST may be sent again.
@@ -510,6 +677,11 @@ final class TutumHttp {
         @Override
         public void requestHeadersStart(Call call) {
             sent = true;
+        }
+
+        static boolean sent(Request request) {
+            SendTracker tracker = request.tag(SendTracker.class);
+            return tracker != null && tracker.sent;
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.zdd.platform.tutum;
 
+import dev.zdd.platform.PlatformException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
 /**
@@ -9,6 +11,12 @@ import okhttp3.HttpUrl;
  * actions at {@code /api/audit/v1/action/}). Every path ends in {@code /}, as the API wants.
  */
 final class TutumPaths {
+
+    /** What the API issues as an object's id: nothing else becomes a path segment. */
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** A Docker ID (user or organisation) as Docker Hub allows it; never '.', '..' or anything with a '/'. */
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
 
     private final HttpUrl base;
     private final List<String> app;
@@ -22,6 +30,10 @@ final class TutumPaths {
      */
     TutumPaths(TutumConfig.Flavor flavor, HttpUrl base, String namespace) {
         this.base = base;
+        if (namespace != null && !namespace.isBlank() && !NAMESPACE.matcher(namespace.strip()).matches()) {
+            throw PlatformException.configuration("the Docker Cloud namespace '" + namespace.strip() + "' is not a"
+                    + " Docker ID: letters, digits, '-' and '_', starting with a letter or digit");
+        }
         if (flavor == TutumConfig.Flavor.TUTUM) {
             this.app = List.of("api", "v1");
             this.actions = List.of("api", "v1", "action");
@@ -48,11 +60,11 @@ final class TutumPaths {
     }
 
     HttpUrl service(String uuid) {
-        return app("service", uuid).build();
+        return app("service", uuid(uuid)).build();
     }
 
     HttpUrl redeployService(String uuid, boolean reuseVolumes) {
-        return redeploy(app("service", uuid, "redeploy"), reuseVolumes);
+        return redeploy(app("service", uuid(uuid), "redeploy"), reuseVolumes);
     }
 
     /** Containers of one service, which the API filters by the service's resource URI. */
@@ -61,11 +73,11 @@ final class TutumPaths {
     }
 
     HttpUrl container(String uuid) {
-        return app("container", uuid).build();
+        return app("container", uuid(uuid)).build();
     }
 
     HttpUrl redeployContainer(String uuid, boolean reuseVolumes) {
-        return redeploy(app("container", uuid, "redeploy"), reuseVolumes);
+        return redeploy(app("container", uuid(uuid), "redeploy"), reuseVolumes);
     }
 
     HttpUrl stacks() {
@@ -73,7 +85,7 @@ final class TutumPaths {
     }
 
     HttpUrl action(String uuid) {
-        return path(actions, uuid).build();
+        return path(actions, uuid(uuid)).build();
     }
 
     /** The actions on one object (the API keeps its 100 newest), which the API filters by the object's URI. */
@@ -122,6 +134,22 @@ final class TutumPaths {
     static String pathOf(HttpUrl url) {
         String query = url.encodedQuery();
         return url.encodedPath() + (query == null ? "" : "?" + query);
+    }
+
+    static boolean isUuid(String text) {
+        return text != null && UUID.matcher(text).matches();
+    }
+
+    /**
+     * The id as a path segment, or a DECODE failure: an id comes from the API's own answers, and one that is not a
+     * uuid ({@code ..}, {@code a/b}) would reach another resource than the one named.
+     */
+    private static String uuid(String id) {
+        if (!isUuid(id)) {
+            throw PlatformException.decode(null, null, 0, "the API named an object '" + id + "', which is not a uuid;"
+                    + " zdd builds no request from it", null);
+        }
+        return id;
     }
 
     /** The uuid at the end of a resource URI such as {@code /api/v1/service/<uuid>/}, or null. */

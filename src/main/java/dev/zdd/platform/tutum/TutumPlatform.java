@@ -29,14 +29,10 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,16 +52,10 @@ public final class TutumPlatform implements Platform {
 
     private static final Logger LOG = Loggers.get(TutumPlatform.class);
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-    /**
-     * How long before zdd sent a redeploy an action may say it started and still be taken for that redeploy: the
-     * server's clock and ours may disagree. Preflight saw the service settled, so a redeploy this recent is ours.
-     */
-    private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
     /** A redeploy is sent at most twice: a second lost answer means the network is too unreliable to tell. */
     private static final int MAX_SENDS = 2;
 
     private final TutumConfig config;
-    private final Clock clock;
     private final Sleeper sleeper;
     private final TutumPaths paths;
     private final TutumHttp http;
@@ -94,13 +84,13 @@ public final class TutumPlatform implements Platform {
      * {@link TutumConfig#insecureHttp()}, a proxy variable that is not a proxy URL, and a {@code caCert} that
      * can't be read; throws {@link PlatformException} of kind CONFIGURATION.
      *
-     * @param clock   "now", for {@code Retry-After} dates, deadlines and action start dates
+     * @param clock   "now", for {@code Retry-After} dates and deadlines
      * @param sleeper waits between tries
      * @param random  the jitter of those waits
      */
     public TutumPlatform(TutumConfig config, Clock clock, Sleeper sleeper, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         HttpUrl base = checkedBase(config);
         this.paths = new TutumPaths(config.flavor(), base, config.namespace());
@@ -176,6 +166,10 @@ public final class TutumPlatform implements Platform {
     public Action action(String actionId) {
         HttpUrl url = actionId.contains("/") ? follow(paths.root(), actionId, "the action URI")
                 : paths.action(actionId);
+        if (!TutumPaths.isUuid(uuidOf(url.encodedPath()))) {
+            throw PlatformException.decode("GET", null, 0, "the action '" + actionId + "' does not end in a uuid;"
+                    + " zdd builds no request from it", null);
+        }
         ActionObject action = http.get(url, ActionObject.class);
         return new Action(actionId, ActionState.parse(action.state()), action.state(), uuidOf(action.object()),
                 action.action());
@@ -272,8 +266,8 @@ public final class TutumPlatform implements Platform {
     }
 
     @Override
-    public void retryUntil(Instant deadline) {
-        http.retryUntil(deadline);
+    public void callsUntil(Instant deadline) {
+        http.callsUntil(deadline);
     }
 
     /** The events stream, connecting in the background; {@link Changes#NONE} when configured to poll only. */
@@ -292,107 +286,127 @@ public final class TutumPlatform implements Platform {
 
     /**
      * POSTs a redeploy of a service or container. When the answer is lost after the request went out, the
-     * platform may or may not have started the redeploy: its newest actions (and a service's state) say which.
-     * An accepted redeploy is adopted; only one that demonstrably did not start is sent again.
+     * platform may or may not have started the redeploy: a redeploy action on the object that was not there before
+     * the POST (or, for a service, its state) says which. An accepted redeploy is adopted; only one that
+     * demonstrably did not start is sent again. No clock is compared with the platform's: the actions listed just
+     * before the POST are the line between old and new, whatever either machine's clock says.
      */
     private Redeployment redeploy(String kind, String id, HttpUrl url) {
+        String objectUri = kind.equals("service") ? serviceUri(id) : containerUri(id);
+        Set<String> before;
+        PlatformException unlisted = null;
+        try {
+            before = redeployActions(kind, id, objectUri).keySet();
+        } catch (PlatformException e) {
+            if (e.isDeadline() || Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            // The redeploy itself may still work: only a lost answer will need what this listing would have said.
+            LOG.info("the {}'s actions can't be listed ({}); should the redeploy's answer be lost, whether it"
+                     + " started can't be told", kind, e.getMessage());
+            before = null;
+            unlisted = e;
+        }
         for (int send = 1; ; send++) {
-            Instant sent = clock.instant();
             try {
                 String action = http.post(url).get(actionHeader);
                 return new Redeployment(action == null || action.isBlank() ? null : action.strip());
             } catch (UnknownOutcomeException lost) {
-                LOG.info("{}; looking at the {}'s newest actions to learn whether the redeploy started",
+                if (before == null) {
+                    if (kind.equals("service") && started(id, lost)) {
+                        return new Redeployment(null);
+                    }
+                    throw unknown(kind, lost, unlisted);
+                }
+                LOG.info("{}; looking at the {}'s actions to learn whether the redeploy started",
                         lost.getMessage(), kind);
-                Optional<Redeployment> accepted = lookUp(kind, id, sent, lost);
+                Map<String, ActionObject> after = lookUp(kind, id, objectUri, lost);
+                Optional<Redeployment> accepted = adopted(kind, id, before, after);
+                if (accepted.isEmpty() && kind.equals("service") && started(id, lost)) {
+                    LOG.info("the redeploy of service {} did start: it is Redeploying", id);
+                    accepted = Optional.of(new Redeployment(null));
+                }
                 if (accepted.isPresent()) {
                     return accepted.get();
                 }
                 if (send == MAX_SENDS) {
-                    throw new PlatformException(lost.kind(), lost.method(), lost.path(), lost.status(),
-                            lost.getMessage() + " (sent twice, and neither time did the redeploy start)",
-                            lost.getCause());
+                    throw lost.withMessage(lost.getMessage()
+                            + " (sent twice, and neither time did the redeploy start)");
                 }
+                before = after.keySet();
                 LOG.info("the redeploy of {} {} did not start; sending it again", kind, id);
             }
         }
     }
 
-    /** Whether the redeploy sent at {@code sent} started; throws when that can't be told. */
-    private Optional<Redeployment> lookUp(String kind, String id, Instant sent, PlatformException lost) {
+    /** The redeploy actions that appeared on the object since {@code before}: any of them is this redeploy. */
+    private static Optional<Redeployment> adopted(String kind, String id, Set<String> before,
+                                                  Map<String, ActionObject> after) {
+        for (Map.Entry<String, ActionObject> action : after.entrySet()) {
+            if (!before.contains(action.getKey())) {
+                LOG.info("the redeploy of {} {} did start: following its action {}", kind, id, action.getKey());
+                return Optional.of(new Redeployment(action.getKey()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The object's redeploy actions after a lost answer; throws when they can't be read. */
+    private Map<String, ActionObject> lookUp(String kind, String id, String objectUri, PlatformException lost) {
         try {
             // Let the platform finish recording what it may be doing before reading its records.
             sleeper.sleep(config.retry().lookupDelay());
-            String objectUri = kind.equals("service") ? serviceUri(id) : containerUri(id);
-            Optional<ActionObject> action = newestRedeploy(kind, id, objectUri, sent.minus(CLOCK_SKEW));
-            if (action.isPresent()) {
-                String actionId = action.get().resourceUri() != null ? action.get().resourceUri()
-                        : action.get().uuid();
-                LOG.info("the redeploy of {} {} did start: following its action {}", kind, id, actionId);
-                return Optional.of(new Redeployment(actionId));
-            }
-            if (kind.equals("service") && ServiceState.parse(http.get(paths.service(id), ServiceObject.class)
-                    .state()) == ServiceState.REDEPLOYING) {
-                LOG.info("the redeploy of service {} did start: it is Redeploying", id);
-                return Optional.of(new Redeployment(null));
-            }
-            return Optional.empty();
+            return redeployActions(kind, id, objectUri);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PlatformException.transport(lost.method(), lost.path(), lost.method() + " " + lost.path()
                     + " was interrupted while looking whether the redeploy started", e);
         } catch (PlatformException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw e;
-            }
-            throw new PlatformException(lost.kind(), lost.method(), lost.path(), lost.status(), lost.getMessage()
-                    + "; whether the redeploy started is unknown (" + e.getMessage() + "): look at the " + kind
-                    + " before running zdd again", e);
+            throw unknown(kind, lost, e);
         }
     }
 
+    /** Whether the service is Redeploying now (after a lost answer, with no new action to show for it). */
+    private boolean started(String id, PlatformException lost) {
+        try {
+            return ServiceState.parse(http.get(paths.service(id), ServiceObject.class).state())
+                   == ServiceState.REDEPLOYING;
+        } catch (PlatformException e) {
+            throw unknown("service", lost, e);
+        }
+    }
+
+    private static PlatformException unknown(String kind, PlatformException lost, PlatformException e) {
+        if (Thread.currentThread().isInterrupted() || e.isDeadline()) {
+            return e.isDeadline() ? e.withMessage(lost.getMessage() + "; whether the redeploy started is unknown ("
+                    + e.getMessage() + "): look at the " + kind + " before running zdd again") : e;
+        }
+        return new PlatformException(lost.kind(), lost.method(), lost.path(), lost.status(), lost.getMessage()
+                + "; whether the redeploy started is unknown (" + e.getMessage() + "): look at the " + kind
+                + " before running zdd again", e);
+    }
+
     /**
-     * The newest redeploy action on the object that started no earlier than {@code since}. Any action whose
-     * request was this redeploy counts, whoever sent it: adopting a concurrent one redeploys the object once,
-     * which is what was asked.
+     * The object's redeploy actions, by their resource URI (or uuid), in the API's order. Any action whose
+     * request was a redeploy of the object counts, whoever sent it: adopting a concurrent one redeploys the object
+     * once, which is what was asked.
      */
-    private Optional<ActionObject> newestRedeploy(String kind, String id, String objectUri, Instant since) {
+    private Map<String, ActionObject> redeployActions(String kind, String id, String objectUri) {
         String suffix = "/" + kind + "/" + id + "/redeploy/";
-        Instant newest = null;
-        ActionObject found = null;
-        HttpUrl actions = paths.actionsOn(objectUri);
-        for (ActionObject action : listAll(actions, ActionObject.class)) {
+        Map<String, ActionObject> found = new LinkedHashMap<>();
+        for (ActionObject action : listAll(paths.actionsOn(objectUri), ActionObject.class)) {
             String path = action.path() == null ? null : action.path().replaceFirst("\\?.*", "");
             boolean redeploy = path != null ? path.endsWith(suffix) : action.action() != null
                     && action.action().toLowerCase(Locale.ROOT).contains("redeploy");
             if (!redeploy || (action.method() != null && !action.method().equalsIgnoreCase("POST"))) {
                 continue;
             }
-            // A redeploy queued behind another action (Pending) may have no start date yet: it can only be recent.
-            boolean undated = action.startDate() == null || action.startDate().isBlank();
-            Instant started = undated && ActionState.parse(action.state()) == ActionState.PENDING ? clock.instant()
-                    : startDate(action, actions);
-            if (!started.isBefore(since) && (newest == null || started.isAfter(newest))) {
-                newest = started;
-                found = action;
+            String identity = action.resourceUri() != null ? action.resourceUri() : action.uuid();
+            if (identity != null) {
+                found.put(identity.strip(), action);
             }
         }
-        return Optional.ofNullable(found);
-    }
-
-    /** Tutum's {@code Mon, 13 Oct 2014 11:01:43 +0000}, or ISO 8601; a redeploy without either can't be placed. */
-    private static Instant startDate(ActionObject action, HttpUrl list) {
-        String text = action.startDate() == null ? "" : action.startDate().strip();
-        try {
-            return ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException notRfc1123) {
-            try {
-                return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException notIso) {
-                throw PlatformException.decode("GET", pathOf(list), 200, "GET " + pathOf(list) + " answered a redeploy"
-                        + " action (" + action.resourceUri() + ") without a start_date zdd can read", null);
-            }
-        }
+        return found;
     }
 
     /** Every page of a list, following {@code meta.next} until it is null. */
@@ -426,22 +440,37 @@ public final class TutumPlatform implements Platform {
             throw PlatformException.decode("GET", pathOf(from), 0, what + " is not a URL", null);
         }
         if (!url.scheme().equals(root.scheme()) || !url.host().equals(root.host()) || url.port() != root.port()) {
-            throw PlatformException.decode("GET", pathOf(url), 0, what + " points to another host (" + url.host()
-                    + "), which zdd does not follow with the credentials for " + paths.display(), null);
+            // The origin, not only the host: another port on the same host is another server.
+            throw PlatformException.decode("GET", pathOf(url), 0, what + " points to another origin ("
+                    + TutumHttp.origin(url) + "), which zdd does not follow with the credentials for "
+                    + paths.display(), null);
         }
         return url;
     }
 
     private Service toService(ServiceObject service) {
+        requireUuid("a service", service.uuid());
         serviceUris.put(service.uuid(), service.resourceUri());
         if (service.imageName() != null) {
             imageNames.put(service.uuid(), service.imageName());
         }
         List<String> containerIds = service.containers().stream().map(TutumPaths::uuidOf)
                 .filter(Objects::nonNull).toList();
+        containerIds.forEach(id -> requireUuid("a container of service " + service.uuid(), id));
         return new Service(service.uuid(), service.name(), stackName(service.stack()),
                 ServiceState.parse(service.state()), service.state(), service.runningNumContainers(),
                 service.targetNumContainers(), containerIds);
+    }
+
+    /**
+     * An id the API gave, which later requests will carry in their paths: anything but a uuid ({@code ..}, a
+     * {@code /}) would make them reach another resource, so the answer is refused as a whole (exit 5).
+     */
+    private static void requireUuid(String what, String id) {
+        if (!TutumPaths.isUuid(id)) {
+            throw PlatformException.decode("GET", null, 200, "the API gave " + what + " the id '" + id + "', which is"
+                    + " not a uuid; zdd builds no request from it", null);
+        }
     }
 
     /** The service's resource URI as the API spells it (Docker Cloud's holds a namespace zdd may not know). */
@@ -485,6 +514,7 @@ public final class TutumPlatform implements Platform {
     }
 
     private Container toContainer(ContainerObject container) {
+        requireUuid("a container", container.uuid());
         if (container.resourceUri() != null) {
             containerUris.put(container.uuid(), container.resourceUri());
         }

@@ -33,7 +33,7 @@ class OverHttpTest {
         server = new WireMockServer(options().dynamicPort());
         server.start();
         zdd = new Fixture(home);
-        zdd.platforms = PlatformFactory.STANDARD;
+        zdd.platforms = PlatformFactory.standard(zdd.time, zdd.time);
         zdd.variables.put("TUTUM_REST_HOST", server.baseUrl());
     }
 

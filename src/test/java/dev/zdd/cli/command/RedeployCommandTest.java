@@ -334,7 +334,32 @@ class RedeployCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--poll-interval", "--timeout", "--deadline"})
+    @ValueSource(strings = {"--poll-interval", "--probe-interval"})
+    void exits2_whenAnIntervalIsUnder50ms_whichWouldMeanDozensOfRequestsASecond(String option) {
+        for (String value : new String[] {"0s", "49ms", "1ms"}) {
+            Fixture.Result result = zdd.run("redeploy", option, value, "--probe", "http://127.0.0.1:1/", "web-1");
+
+            assertThat(result.exitCode()).as(value).isEqualTo(2);
+            assertThat(result.err()).contains(option + " must be at least 50ms, not " + value);
+            assertThat(zdd.platform.calls()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--timeout", "--drain-delay", "--deadline", "--poll-interval"})
+    void exits2_forASubMillisecondOrEmptyDuration_andSendsNothing(String option) {
+        for (String value : new String[] {"0.0001ms", ""}) {
+            Fixture.Result result = zdd.run("redeploy", option, value, "web-1");
+
+            assertThat(result.exitCode()).as(value).isEqualTo(2);
+            assertThat(result.err()).startsWith("zdd: Invalid value for option '" + option + "'")
+                    .doesNotContain("Exception");
+            assertThat(zdd.platform.calls()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--timeout", "--deadline"})
     void exits2_whenAWaitIsZero(String option) {
         Fixture.Result result = zdd.run("redeploy", option, "0s", "web-1");
 

@@ -54,7 +54,8 @@ class DemoCommandTest {
                 .containsPattern("zdd redeploy shipped v2, sandbox/web:latest@sha256:[0-9a-f]{64}: every container"
                                  + " serves it\\.");
         assertThat(err.toString()).contains("[demo] pushed v2 of sandbox/web:latest to the sandbox's registry");
-        assertThat(err.toString()).contains("[zdd] web-1 back after", "[zdd] web-1 draining");
+        assertThat(err.toString()).contains("[zdd] web-1 drained in the load balancer after", "[zdd] web-1 back after",
+                "[zdd] web-1 UP in the load balancer");
         assertThat(opened).singleElement().satisfies(connection -> {
             assertThat(connection.platform()).isEqualTo(PlatformName.TUTUM);
             assertThat(connection.apiUrl().getHost()).isEqualTo("127.0.0.1");

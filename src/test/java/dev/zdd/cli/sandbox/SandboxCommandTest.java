@@ -78,6 +78,35 @@ class SandboxCommandTest {
     }
 
     @Test
+    void printsAnLbLineToPaste_andZddRedeploysPacedByTheSandboxsLoadBalancer() {
+        StringWriter zddOut = new StringWriter();
+        StringWriter zddErr = new StringWriter();
+        int[] zddExit = new int[1];
+
+        Run run = run(List.of("--port", "0", "--lb-port", "0", "--boot-time", "100ms", "--warmup", "0s",
+                "--check-interval", "100ms"), exports -> {
+                    String lb = lbLine(exports);
+                    zddExit[0] = Main.execute(new String[] {"redeploy", "--lb", lb, "--poll-interval", "100ms",
+                        "web-1", "web-2"}, new PrintWriter(zddOut), new PrintWriter(zddErr),
+                            environment(exports, new Fixture.FakeInterrupts()));
+                });
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).containsPattern("\\nexport ZDD_LB_AUTH=sandbox:[0-9a-f]{40}\\n")
+                .containsPattern("# and paces a rollout: zdd redeploy --lb 'http://127\\.0\\.0\\.1:\\d+/haproxy\\?stats'"
+                                 + " web-1 web-2\\n");
+        assertThat(zddExit[0]).as("zdd redeploy --lb, stderr:%n%s", zddErr).isZero();
+        assertThat(zddErr.toString()).contains("[web-1] Draining in the load balancer: app/web-1-1",
+                "[web-2] UP in the load balancer after");
+        assertThat(run.err()).contains("[sandbox] lb: web-1-1 drained", "[sandbox] lb: web-1-1 set ready");
+    }
+
+    /** The --lb URL of the line the sandbox printed to paste. */
+    private static String lbLine(Map<String, String> exports) {
+        return exports.get("#lb");
+    }
+
+    @Test
     void zddRedeploysOnDockerCloudAgainstTheSandbox_fromTheDockerCloudExportLinesItPrinted() {
         StringWriter zddOut = new StringWriter();
         StringWriter zddErr = new StringWriter();
@@ -176,6 +205,10 @@ class SandboxCommandTest {
         out.lines().filter(line -> line.startsWith("export ")).forEach(line -> {
             String[] pair = line.substring("export ".length()).split("=", 2);
             exports.put(pair[0], pair[1]);
+        });
+        out.lines().filter(line -> line.contains("zdd redeploy --lb '")).forEach(line -> {
+            int start = line.indexOf("--lb '") + "--lb '".length();
+            exports.put("#lb", line.substring(start, line.indexOf('\'', start)));
         });
         return exports;
     }

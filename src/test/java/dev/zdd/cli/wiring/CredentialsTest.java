@@ -200,7 +200,7 @@ class CredentialsTest {
         Fixture.Result result = zdd.run("services", "--apikey-file", home.resolve("nope").toString());
 
         assertThat(result.exitCode()).isEqualTo(5);
-        assertThat(result.err()).contains("does not exist");
+        assertThat(result.err()).contains("--apikey-file names no file");
     }
 
     @Test

@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -82,7 +83,13 @@ class SecretsNeverShowTest {
         redeployable("Success");
         server.stubFor(post(urlEqualTo(WEB_URI + "redeploy/")).willReturn(aResponse()
                 .withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        server.stubFor(get(urlPathEqualTo("/api/v1/action/")).willReturn(okJson("{\"meta\": {\"next\": null}, "
+        // Nothing before the POST; its action after.
+        server.stubFor(get(urlPathEqualTo("/api/v1/action/")).withQueryParam("object", matching(".+"))
+                .inScenario("actions").whenScenarioStateIs(STARTED)
+                .willReturn(okJson("{\"meta\": {\"next\": null}, \"objects\": []}")).willSetStateTo("listed"));
+        server.stubFor(get(urlPathEqualTo("/api/v1/action/")).withQueryParam("object", matching(".+"))
+                .inScenario("actions").whenScenarioStateIs("listed")
+                .willReturn(okJson("{\"meta\": {\"next\": null}, "
                 + "\"objects\": [{\"resource_uri\": \"" + ACTION + "\", \"method\": \"POST\", \"path\": \"" + WEB_URI
                 + "redeploy/\", \"state\": \"In progress\", \"start_date\": \"Thu, 01 Jan 2026 00:00:00 +0000\"}]}")));
 

@@ -95,4 +95,39 @@ class ClusterRolloutIT {
             assertThat(cluster.nodesOf(id).values()).as("still one task per node").containsExactlyInAnyOrder(1, 2, 3);
         }
     }
+
+    /**
+     * Issues 18 and 14: the same two services, paced by HAProxy instead of a drain delay: each service's three
+     * servers (one per node) drained before its redeploy, set ready once it is back, and the next service only once
+     * HAProxy has every one of them UP again.
+     */
+    @Test
+    void twoServicesOfThreeTasksOnThreeNodes_pacedByTheLoadBalancer_failNoRequest() throws Exception {
+        haproxy.markLog();
+        List<String> args = new java.util.ArrayList<>(List.of("--platform", "swarm", "--no-resolve-image",
+                "--api-url", cluster.socket(1).toString(), "--lb", haproxy.socketUrl(), "--timeout", "90s"));
+        for (String service : SERVICES) {
+            for (int slot = 1; slot <= REPLICAS; slot++) {
+                args.addAll(List.of("--lb-server", service + "=app/" + service + "-" + slot));
+            }
+        }
+        args.addAll(SERVICES);
+        Zdd.Run run;
+        Figures figures;
+        try (Load load = Load.start(haproxy.url(), LOAD_INTERVAL)) {
+            run = Zdd.redeploy(Map.of(), Duration.ofSeconds(200), args.toArray(String[]::new));
+            haproxy.awaitAllUp(WITHIN);
+            load.scenarioEnded();
+            figures = load.stop().print("issue18", "cluster-rollout-2x3-lb");
+        }
+        System.out.printf("E2E issue18 cluster-rollout-2x3-lb: zdd --lb took %.1f s%n", run.took().toMillis() / 1000.0);
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(figures.failed()).as("failed requests through HAProxy: " + haproxy.failedRequests()).isZero();
+        assertThat(run.stdout()).contains("\"event\":\"lb-drained\"", "\"event\":\"lb-up\"");
+        assertThat(haproxy.status().values()).as("no server left drained").noneMatch(s -> s.startsWith("DRAIN"));
+        for (String id : ids.values()) {
+            assertThat(cluster.placement(id).values()).hasSize(REPLICAS).allMatch(p -> p.endsWith(":running:new"));
+        }
+    }
 }

@@ -55,6 +55,9 @@ class SwarmBehindHaproxyIT {
 
     private TestSwarm swarm;
     private Haproxy haproxy;
+    /** The docker CLI's two sequential forced updates, for the figures next to zdd's in the same run. */
+    private Figures dockerCli;
+    private Figures zddFixedDrain;
     private final List<String> ids = new ArrayList<>();
 
     @BeforeAll
@@ -130,7 +133,7 @@ class SwarmBehindHaproxyIT {
             load.scenarioEnded();
             // Measured, not asserted: whether web-1 is back in HAProxy's rotation before web-2 stops is a race
             // between Swarm's update monitor, httpd's start and HAProxy's checks.
-            load.stop().print("issue6", "sequential-docker");
+            dockerCli = load.stop().print("issue6", "sequential-docker");
         }
     }
 
@@ -147,12 +150,49 @@ class SwarmBehindHaproxyIT {
             haproxy.awaitAllUp(WITHIN);
             load.scenarioEnded();
             Figures figures = load.stop().print("issue6", "zdd-drain-" + DRAIN);
+            zddFixedDrain = figures;
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(figures.failed()).as("failed requests through HAProxy: " + haproxy.failedRequests())
                     .isZero();
             assertThat(run.probeFailures()).as("failures zdd's --probe saw: " + run.summary()).isZero();
         }
+    }
+
+    /**
+     * Issue 14: the load balancer decides the pace. zdd drains each service's server in HAProxy (found by the
+     * service's name: Swarm lists no containers to match), redeploys, and goes on as soon as HAProxy says UP: no
+     * guessed drain delay, no failed request, and sooner done than the docker CLI's two updates one after another.
+     */
+    @Test
+    @Order(4)
+    void zddPacedByTheLoadBalancerFailsNoRequest_andIsDoneBeforeTheDockerCli() throws Exception {
+        try (Load load = Load.start(haproxy.url(), LOAD_INTERVAL)) {
+            // The image was imported on the engine, never pushed: there is no registry to ask for its digest.
+            List<String> args = new ArrayList<>(List.of("--platform", "swarm", "--no-resolve-image", "--lb",
+                    haproxy.socketUrl(), "--poll-interval", "250ms", "--timeout", "60s"));
+            args.addAll(SERVICES);
+            Zdd.Run run = Zdd.redeploy(Map.of(), Duration.ofSeconds(100), args.toArray(String[]::new));
+            haproxy.awaitAllUp(WITHIN);
+            load.scenarioEnded();
+            Figures figures = load.stop().print("issue14", "swarm-zdd-lb");
+            System.out.printf("E2E issue14 swarm: zdd --lb total_s=%.1f failed=%d; docker service update --force x2"
+                              + " total_s=%s failed=%s; zdd --drain-delay %s total_s=%s failed=%s%n",
+                    seconds(figures), figures.failed(), dockerCli == null ? "-" : "%.1f".formatted(seconds(dockerCli)),
+                    dockerCli == null ? "-" : dockerCli.failed(), DRAIN,
+                    zddFixedDrain == null ? "-" : "%.1f".formatted(seconds(zddFixedDrain)),
+                    zddFixedDrain == null ? "-" : zddFixedDrain.failed());
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(figures.failed()).as("failed requests through HAProxy: " + haproxy.failedRequests())
+                    .isZero();
+            assertThat(run.stdout()).contains("\"servers\":[\"app/zdd-e2e-web-1\"]", "\"event\":\"lb-up\"");
+            assertThat(haproxy.status().values()).noneMatch(status -> status.startsWith("DRAIN"));
+        }
+    }
+
+    private static double seconds(Figures figures) {
+        return figures.total().toMillis() / 1000.0;
     }
 
     /** The docker CLI against DOCKER_HOST (the engine swarm-up started), its output in a temp file. */

@@ -92,6 +92,41 @@ class SwarmEventsTest {
     }
 
     @Test
+    void aLineWithoutEnd_isSkippedAsItComes_andTheNextEventStillCounts() throws Exception {
+        try (SwarmEvents events = unopened()) {
+            // A line far longer than any event, then a real one: the first is never held whole.
+            java.io.InputStream stream = new java.io.SequenceInputStream(
+                    new java.io.InputStream() {
+                        private long left = 50L * 1024 * 1024;
+
+                        @Override
+                        public int read() {
+                            return left-- > 0 ? 'x' : -1;
+                        }
+                    },
+                    new java.io.ByteArrayInputStream(("\n" + containerEvent("start", WEB) + "\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+            events.read(stream);
+
+            assertThat(events.awaitChange(WATCHED, Duration.ZERO)).containsExactlyInAnyOrder(WEB, WEB_UPDATE);
+        }
+    }
+
+    @Test
+    void aFloodOfEvents_costsNoRequest_andOfDistinctObjects_noMemoryWithoutEnd() throws Exception {
+        // The events' client is the only one: a request per event would fail on this socket that does not exist.
+        try (SwarmEvents events = unopened()) {
+            for (int i = 0; i < 20_000; i++) {
+                events.announced(serviceEvent("update", String.format("other%020d", i)));
+            }
+
+            // Past the limit the announcements say "anything may have changed": every watched id, at once.
+            assertThat(events.awaitChange(WATCHED, Duration.ZERO)).containsExactlyInAnyOrderElementsOf(WATCHED);
+        }
+    }
+
+    @Test
     void anUpdateOfAService_changesWithItsService() {
         assertThat(SwarmEvents.serviceOfWatched(WEB_UPDATE)).isEqualTo(WEB);
         assertThat(SwarmEvents.serviceOfWatched(WEB)).isEqualTo(WEB);

@@ -127,7 +127,7 @@ class SwarmManagersTest {
     void theWindowEndsAtTheStepDeadline_too() throws Exception {
         String hosts = "tcp://127.0.0.1:" + closedPort() + ",tcp://127.0.0.1:" + closedPort();
         try (SwarmPlatform platform = platform(hosts)) {
-            platform.retryUntil(time.instant().plusSeconds(1));
+            platform.callsUntil(time.instant().plusSeconds(1));
             assertThatThrownBy(() -> platform.service(ID)).isInstanceOf(PlatformException.class);
         }
         assertThat(time.totalSlept()).isLessThan(Duration.ofSeconds(1));

@@ -157,8 +157,8 @@ class QueuedRedeployOverSandboxTest {
         }
 
         @Override
-        public void retryUntil(Instant deadline) {
-            zdd.retryUntil(deadline);
+        public void callsUntil(Instant deadline) {
+            zdd.callsUntil(deadline);
         }
 
         @Override

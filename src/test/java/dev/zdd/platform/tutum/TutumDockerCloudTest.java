@@ -72,6 +72,7 @@ class TutumDockerCloudTest {
         api.stubFor(post(urlEqualTo("/api/app/v1/acme/service/" + WEB + "/redeploy/?reuse_volumes=false"))
                 .willReturn(aResponse().withStatus(202).withHeader("X-DockerCloud-Action-URI", ACTION)));
 
+        TutumFixtures.redeployable(api, "/api/app/v1/acme/service/" + WEB + "/");
         Redeployment redeployment = dockerCloud("acme")
                 .redeploy(new Service(WEB, "web", "shop", ServiceState.RUNNING, 1, 1), false);
 
@@ -83,6 +84,7 @@ class TutumDockerCloudTest {
         api.stubFor(post(urlEqualTo("/api/app/v1/service/" + WEB + "/redeploy/"))
                 .willReturn(aResponse().withStatus(202).withHeader("X-Tutum-Action-URI", "/api/v1/action/x/")));
 
+        TutumFixtures.redeployable(api, "/api/app/v1/service/" + WEB + "/");
         assertThat(dockerCloud(null).redeploy(new Service(WEB, "web", null, ServiceState.RUNNING, 1, 1), true)
                 .hasAction()).isFalse();
     }

@@ -58,10 +58,21 @@ class TutumErrorsTest {
     }
 
     @Test
+    void aKeyEchoedInALongErrorText_isMaskedBeforeTheTextIsCut_soNoStartOfItShows() {
+        api.stubFor(get(urlEqualTo("/api/v1/service/")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\": \"" + "x".repeat(195) + " s3cr3t-api-key\"}")));
+
+        PlatformException e = failure(platform::services);
+
+        assertThat(e.getMessage()).doesNotContain("s3cr3").contains("x ***");
+    }
+
+    @Test
     void forbidden_saysThereIsNoPermission() {
         api.stubFor(post(urlEqualTo("/api/v1/service/" + WEB + "/redeploy/")).willReturn(aResponse().withStatus(403)
                 .withBody("{\"error\": \"You do not have permission to perform this action.\"}")));
 
+        TutumFixtures.redeployable(api, "/api/v1/service/" + WEB + "/");
         PlatformException e = failure(() -> platform.redeploy(web(), true));
 
         assertThat(e.status()).isEqualTo(403);

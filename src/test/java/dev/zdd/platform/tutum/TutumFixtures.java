@@ -1,5 +1,6 @@
 package dev.zdd.platform.tutum;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.zdd.time.FakeTime;
@@ -44,6 +45,21 @@ final class TutumFixtures {
     /** Retry waits go to {@code time}, which records them; jitter is seeded with {@link #SEED}. */
     static TutumPlatform platform(TutumConfig config, FakeTime time) {
         return new TutumPlatform(config, time, time, new Random(SEED));
+    }
+
+    /**
+     * What every redeploy reads before its POST, for tests about something else: the object itself (its resource
+     * URI) and its actions (none), both at a low priority so that a test's own stubs win.
+     */
+    static void redeployable(WireMockExtension api, String objectUri) {
+        String uuid = TutumPaths.uuidOf(objectUri);
+        String json = objectUri.contains("/container/")
+                ? "{\"uuid\": \"" + uuid + "\", \"resource_uri\": \"" + objectUri + "\", \"name\": \"web-1\"}"
+                : "{\"uuid\": \"" + uuid + "\", \"resource_uri\": \"" + objectUri + "\", \"name\": \"web\", "
+                  + "\"state\": \"Running\"}";
+        api.stubFor(WireMock.get(WireMock.urlEqualTo(objectUri)).atPriority(100).willReturn(WireMock.okJson(json)));
+        api.stubFor(WireMock.get(WireMock.urlPathMatching(".*/action/")).atPriority(100)
+                .willReturn(WireMock.okJson("{\"meta\": {\"next\": null}, \"objects\": []}")));
     }
 
     /** A hand-written JSON file under {@code src/test/resources/tutum/}. */

@@ -74,6 +74,7 @@ class TutumHttpTraceTest {
         TutumPlatform platform = TutumFixtures.tutum(api);
 
         platform.service(WEB);
+        TutumFixtures.redeployable(api, "/api/v1/service/" + WEB + "/");
         platform.redeploy(new Service(WEB, "web", null, ServiceState.RUNNING, 1, 1), false);
         assertThatThrownBy(platform::services).isInstanceOf(PlatformException.class);
 

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
@@ -82,19 +83,19 @@ class TutumImageTest {
         String path = d.app() + "service/" + uuid + "/";
         String action = d.actions() + uuid.substring(0, 8) + "-aaaa-4aaa-8aaa-aaaaaaaaaaaa/";
         api.stubFor(get(urlEqualTo(path)).inScenario(name).whenScenarioStateIs(STARTED)
-                .willReturn(okJson(service(d, uuid, name, OLD, uuid + "-c1"))));
+                .willReturn(okJson(service(d, uuid, name, OLD, containerOf(uuid)))));
         api.stubFor(patch(urlEqualTo(path)).withRequestBody(equalToJson("{\"image\": \"" + NEW + "\"}"))
                 .inScenario(name).whenScenarioStateIs(STARTED).willSetStateTo("patched")
-                .willReturn(okJson(service(d, uuid, name, NEW, uuid + "-c1"))));
+                .willReturn(okJson(service(d, uuid, name, NEW, containerOf(uuid)))));
         api.stubFor(get(urlEqualTo(path)).inScenario(name).whenScenarioStateIs("patched")
-                .willReturn(okJson(service(d, uuid, name, NEW, uuid + "-c1"))));
+                .willReturn(okJson(service(d, uuid, name, NEW, containerOf(uuid)))));
         api.stubFor(post(urlEqualTo(path + "redeploy/")).inScenario(name).whenScenarioStateIs("patched")
                 .willSetStateTo("redeployed")
                 .willReturn(aResponse().withStatus(202).withHeader(d.actionHeader(), action)
                         .withHeader("Content-Type", "application/json")
-                        .withBody(service(d, uuid, name, NEW, uuid + "-c1"))));
+                        .withBody(service(d, uuid, name, NEW, containerOf(uuid)))));
         api.stubFor(get(urlEqualTo(path)).inScenario(name).whenScenarioStateIs("redeployed")
-                .willReturn(okJson(service(d, uuid, name, NEW, uuid + "-c2"))));
+                .willReturn(okJson(service(d, uuid, name, NEW, containerOf(uuid + " again")))));
         api.stubFor(get(urlEqualTo(action)).willReturn(okJson("""
                 {"uuid": "x", "resource_uri": "%s", "state": "Success", "action": "Service Redeploy",
                  "object": "%s"}
@@ -104,13 +105,16 @@ class TutumImageTest {
     private static void stubList(Dialect d) {
         api.stubFor(get(urlPathEqualTo(d.app() + "service/")).willReturn(okJson("""
                 {"meta": {"next": null}, "objects": [%s, %s]}
-                """.formatted(service(d, WEB_1, "web-1", OLD, WEB_1 + "-c1"),
-                service(d, WEB_2, "web-2", OLD, WEB_2 + "-c1")))));
+                """.formatted(service(d, WEB_1, "web-1", OLD, containerOf(WEB_1)),
+                service(d, WEB_2, "web-2", OLD, containerOf(WEB_2))))));
         for (String state : List.of("In progress", "Pending")) {
             api.stubFor(get(urlPathEqualTo(d.actions())).withQueryParam("state",
                             equalTo(state))
                     .willReturn(okJson("{\"meta\": {\"next\": null}, \"objects\": []}")));
         }
+        // The object's actions, read before each redeploy so that only a new one is taken for it after a lost answer.
+        api.stubFor(get(urlPathEqualTo(d.actions())).withQueryParam("object", matching(".+"))
+                .willReturn(okJson("{\"meta\": {\"next\": null}, \"objects\": []}")));
     }
 
     private static TutumPlatform platform(TutumConfig.Flavor flavor, FakeTime time) {
@@ -179,5 +183,11 @@ class TutumImageTest {
                 });
         api.verify(1, patchRequestedFor(urlEqualTo(path)));
         api.verify(0, postRequestedFor(urlEqualTo(path + "redeploy/")));
+    }
+
+    /** The uuid of a service's one container: a uuid of its own, as the API gives. */
+    private static String containerOf(String service) {
+        return java.util.UUID.nameUUIDFromBytes(("container of " + service).getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 }

@@ -180,6 +180,7 @@ class TutumPlatformTest {
         api.stubFor(get(urlEqualTo(SHOP_STACK)).willReturn(okJson(fixture("stack.json"))));
         api.stubFor(post(urlEqualTo("/api/v1/service/" + WEB + "/redeploy/")).willReturn(aResponse().withStatus(202)));
 
+        TutumFixtures.redeployable(api, "/api/v1/service/" + WEB + "/");
         platform.redeploy(platform.service(WEB), true);
 
         for (var request : List.of(getRequestedFor(urlEqualTo("/api/v1/service/" + WEB + "/")),
@@ -198,6 +199,7 @@ class TutumPlatformTest {
                 .withHeader("X-Tutum-Action-URI", ACTION)
                 .withBody(fixture("service-redeploy-202.json"))));
 
+        TutumFixtures.redeployable(api, "/api/v1/service/" + WEB + "/");
         Redeployment redeployment = platform.redeploy(service(WEB), true);
 
         assertThat(redeployment.actionId()).isEqualTo(ACTION);
@@ -211,6 +213,7 @@ class TutumPlatformTest {
         api.stubFor(post(urlEqualTo("/api/v1/service/" + WEB + "/redeploy/?reuse_volumes=false"))
                 .willReturn(aResponse().withStatus(202).withHeader("X-Tutum-Action-URI", ACTION)));
 
+        TutumFixtures.redeployable(api, "/api/v1/service/" + WEB + "/");
         Redeployment redeployment = platform.redeploy(service(WEB), false);
 
         assertThat(redeployment.actionId()).isEqualTo(ACTION);
@@ -222,6 +225,7 @@ class TutumPlatformTest {
         api.stubFor(post(urlEqualTo("/api/v1/service/" + WEB + "/redeploy/")).willReturn(aResponse().withStatus(202)
                 .withBody(fixture("service-redeploy-202.json"))));
 
+        TutumFixtures.redeployable(api, "/api/v1/service/" + WEB + "/");
         Redeployment redeployment = platform.redeploy(service(WEB), true);
 
         assertThat(redeployment.hasAction()).isFalse();
@@ -234,6 +238,7 @@ class TutumPlatformTest {
                 .willReturn(aResponse().withStatus(202).withHeader("X-Tutum-Action-URI", ACTION)));
         Container container = new Container(id, "web-1", WEB, ContainerState.RUNNING, null, null);
 
+        TutumFixtures.redeployable(api, "/api/v1/container/" + id + "/");
         assertThat(platform.redeploy(container, false).actionId()).isEqualTo(ACTION);
     }
 

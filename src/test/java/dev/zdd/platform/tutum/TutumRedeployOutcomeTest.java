@@ -57,7 +57,7 @@ class TutumRedeployOutcomeTest {
     void aRedeployThatWasProcessedButWhoseAnswerWasLost_isAdopted_notSentAgain() {
         api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         serviceIs("Redeploying");
-        actionsOn(WEB_URI, redeployAction(NEW_ACTION, REDEPLOY, JUST_AFTER_SENDING));
+        actionsOn(WEB_URI, List.of(), List.of(redeployAction(NEW_ACTION, REDEPLOY, JUST_AFTER_SENDING)));
 
         Redeployment redeployment = platform.redeploy(web(), true);
 
@@ -70,9 +70,9 @@ class TutumRedeployOutcomeTest {
     void aRedeployQueuedBehindAnotherClientsAndWhoseAnswerWasLost_isAdopted_notTheOtherOne() {
         api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         serviceIs("Redeploying");
-        actionsOn(WEB_URI,
-                action(NEW_ACTION, REDEPLOY, "Pending", JUST_AFTER_SENDING),
-                action("/api/v1/action/theirs/", REDEPLOY, "In progress", "Wed, 31 Dec 2025 23:59:59 +0000"));
+        String theirs = action("/api/v1/action/theirs/", REDEPLOY, "In progress", "Wed, 31 Dec 2025 23:59:59 +0000");
+        actionsOn(WEB_URI, List.of(theirs), List.of(action(NEW_ACTION, REDEPLOY, "Pending", JUST_AFTER_SENDING),
+                theirs));
 
         Redeployment redeployment = platform.redeploy(web(), true);
 
@@ -84,9 +84,9 @@ class TutumRedeployOutcomeTest {
     void aPendingRedeployWithoutAStartDateYet_isAdopted() {
         api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         serviceIs("Redeploying");
-        actionsOn(WEB_URI, "{\"resource_uri\": \"" + NEW_ACTION + "\", \"action\": \"Service Redeploy\", "
-                           + "\"method\": \"POST\", \"path\": \"" + REDEPLOY + "\", \"state\": \"Pending\", "
-                           + "\"start_date\": null}");
+        actionsOn(WEB_URI, List.of(), List.of("{\"resource_uri\": \"" + NEW_ACTION + "\", \"action\": \"Service "
+                           + "Redeploy\", \"method\": \"POST\", \"path\": \"" + REDEPLOY + "\", \"state\": \"Pending\", "
+                           + "\"start_date\": null}"));
 
         assertThat(platform.redeploy(web(), true).actionId()).isEqualTo(NEW_ACTION);
         api.verify(1, postRequestedFor(urlEqualTo(REDEPLOY)));
@@ -105,7 +105,8 @@ class TutumRedeployOutcomeTest {
 
         assertThat(redeployment.actionId()).isEqualTo(HEADER_ACTION);
         api.verify(2, postRequestedFor(urlEqualTo(REDEPLOY)));
-        api.verify(1, getRequestedFor(urlPathEqualTo(ACTIONS)).withQueryParam("object", equalTo(WEB_URI)));
+        // Once before the first POST, once after its answer was lost; that listing is the line for the second.
+        api.verify(2, getRequestedFor(urlPathEqualTo(ACTIONS)).withQueryParam("object", equalTo(WEB_URI)));
     }
 
     @Test
@@ -137,15 +138,63 @@ class TutumRedeployOutcomeTest {
     }
 
     @Test
-    void aDateWithinTheClockSkewSlack_countsAsThisRedeploy() {
+    void withThePlatformsClock5MinutesBehind_aRedeployThatStarted_isAdopted_notSentTwice() {
         api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)));
         serviceIs("Running");
-        // The server's clock is 20 s behind ours.
-        actionsOn(WEB_URI, redeployAction(NEW_ACTION, REDEPLOY, "Wed, 31 Dec 2025 23:59:40 +0000"));
+        // Our clock says 00:00:00; the platform's says 23:55:00 the day before.
+        actionsOn(WEB_URI, List.of(), List.of(redeployAction(NEW_ACTION, REDEPLOY, "Wed, 31 Dec 2025 23:55:01 +0000")));
 
         assertThat(platform.redeploy(web(), true).actionId()).isEqualTo(NEW_ACTION);
 
         api.verify(1, postRequestedFor(urlEqualTo(REDEPLOY)));
+    }
+
+    @Test
+    void withThePlatformsClock5MinutesAhead_anEarlierRedeploy_isNotTakenForThisOne() {
+        sentOnceLostThenAccepted();
+        serviceIs("Running");
+        // Finished a minute ago by the platform's clock, which is 5 minutes ahead: 4 minutes "after" ours.
+        String earlier = redeployAction("/api/v1/action/0d8e3b7e-5c1e-4f6b-8f7a-333333333333/", REDEPLOY,
+                "Thu, 01 Jan 2026 00:04:00 +0000").replace("In progress", "Success");
+        actionsOn(WEB_URI, List.of(earlier), List.of(earlier));
+
+        assertThat(platform.redeploy(web(), true).actionId()).isEqualTo(HEADER_ACTION);
+
+        api.verify(2, postRequestedFor(urlEqualTo(REDEPLOY)));
+    }
+
+    @Test
+    void aFinishedRedeployOfTheSameService10sBefore_isNotTakenForThisOne() {
+        sentOnceLostThenAccepted();
+        serviceIs("Running");
+        String earlier = redeployAction("/api/v1/action/0d8e3b7e-5c1e-4f6b-8f7a-444444444444/", REDEPLOY,
+                "Wed, 31 Dec 2025 23:59:50 +0000").replace("In progress", "Success");
+        actionsOn(WEB_URI, List.of(earlier), List.of(earlier));
+
+        assertThat(platform.redeploy(web(), true).actionId()).isEqualTo(HEADER_ACTION);
+
+        api.verify(2, postRequestedFor(urlEqualTo(REDEPLOY)));
+    }
+
+    @Test
+    void aNewRedeployNextToAnOldOne_isTheOneAdopted() {
+        api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        serviceIs("Running");
+        String earlier = redeployAction("/api/v1/action/0d8e3b7e-5c1e-4f6b-8f7a-444444444444/", REDEPLOY,
+                "Wed, 31 Dec 2025 23:59:50 +0000").replace("In progress", "Success");
+        String ours = redeployAction(NEW_ACTION, REDEPLOY, "Wed, 31 Dec 2025 23:59:40 +0000");
+        actionsOn(WEB_URI, List.of(earlier), List.of(ours, earlier));
+
+        assertThat(platform.redeploy(web(), true).actionId()).isEqualTo(NEW_ACTION);
+
+        api.verify(1, postRequestedFor(urlEqualTo(REDEPLOY)));
+    }
+
+    private static void sentOnceLostThenAccepted() {
+        api.stubFor(post(urlEqualTo(REDEPLOY)).inScenario("lost").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("sent once"));
+        api.stubFor(post(urlEqualTo(REDEPLOY)).inScenario("lost").whenScenarioStateIs("sent once")
+                .willReturn(accepted()));
     }
 
     @Test
@@ -177,6 +226,8 @@ class TutumRedeployOutcomeTest {
 
     @Test
     void aThrottledRedeploy_wasNotActedOn_soItIsSentAgainAfterTheWait() {
+        serviceIs("Running");
+        actionsOn(WEB_URI);
         api.stubFor(post(urlEqualTo(REDEPLOY)).inScenario("throttled").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")).willSetStateTo("later"));
         api.stubFor(post(urlEqualTo(REDEPLOY)).inScenario("throttled").whenScenarioStateIs("later")
@@ -185,12 +236,15 @@ class TutumRedeployOutcomeTest {
         assertThat(platform.redeploy(web(), true).actionId()).isEqualTo(HEADER_ACTION);
 
         api.verify(2, postRequestedFor(urlEqualTo(REDEPLOY)));
-        api.verify(0, getRequestedFor(urlPathEqualTo(ACTIONS)));
+        // Only the listing before the first POST: a 429 is known not to have been acted on.
+        api.verify(1, getRequestedFor(urlPathEqualTo(ACTIONS)));
         assertThat(time.naps()).containsExactly(Duration.ofSeconds(3));
     }
 
     @Test
     void aBusyService_isReported_notRetried() {
+        serviceIs("Running");
+        actionsOn(WEB_URI);
         api.stubFor(post(urlEqualTo(REDEPLOY)).willReturn(aResponse().withStatus(409)
                 .withBody("{\"error\": \"Service is being redeployed\"}")));
 
@@ -208,7 +262,7 @@ class TutumRedeployOutcomeTest {
         String redeploy = CONTAINER_URI + "redeploy/";
         api.stubFor(get(urlEqualTo(CONTAINER_URI)).willReturn(okJson(TutumFixtures.fixture("container.json"))));
         api.stubFor(post(urlEqualTo(redeploy)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        actionsOn(CONTAINER_URI, redeployAction(NEW_ACTION, redeploy, JUST_AFTER_SENDING));
+        actionsOn(CONTAINER_URI, List.of(), List.of(redeployAction(NEW_ACTION, redeploy, JUST_AFTER_SENDING)));
 
         Container container = new Container(CONTAINER, "web-1", WEB, ContainerState.RUNNING, "Running", List.of());
         Redeployment redeployment = platform.redeploy(container, true);
@@ -245,10 +299,24 @@ class TutumRedeployOutcomeTest {
                 + "\"target_num_containers\": 1}")));
     }
 
+    /** The same actions before the POST and after it. */
     private static void actionsOn(String objectUri, String... actions) {
         api.stubFor(get(urlPathEqualTo(ACTIONS)).withQueryParam("object", equalTo(objectUri))
-                .willReturn(okJson("{\"meta\": {\"next\": null}, \"objects\": [" + String.join(", ", actions)
-                        + "]}")));
+                .willReturn(page(actions)));
+    }
+
+    /** The actions the first listing (before the POST) shows, and those every later listing shows. */
+    private static void actionsOn(String objectUri, List<String> before, List<String> after) {
+        api.stubFor(get(urlPathEqualTo(ACTIONS)).withQueryParam("object", equalTo(objectUri))
+                .inScenario("actions").whenScenarioStateIs(STARTED)
+                .willReturn(page(before.toArray(String[]::new))).willSetStateTo("listed"));
+        api.stubFor(get(urlPathEqualTo(ACTIONS)).withQueryParam("object", equalTo(objectUri))
+                .inScenario("actions").whenScenarioStateIs("listed")
+                .willReturn(page(after.toArray(String[]::new))));
+    }
+
+    private static ResponseDefinitionBuilder page(String... actions) {
+        return okJson("{\"meta\": {\"next\": null}, \"objects\": [" + String.join(", ", actions) + "]}");
     }
 
     private static String action(String uri, String path, String state, String startDate) {

@@ -213,7 +213,7 @@ class TutumRetryTest {
     @Test
     void noRetryWaitEndsPastTheDeadline() {
         api.stubFor(get(urlEqualTo(SERVICES)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "5")));
-        platform.retryUntil(time.instant().plusSeconds(3));
+        platform.callsUntil(time.instant().plusSeconds(3));
 
         PlatformException e = failure(platform::services);
 
