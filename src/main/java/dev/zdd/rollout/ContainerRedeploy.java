@@ -20,6 +20,7 @@ final class ContainerRedeploy implements Phase {
     public Progress advance(Step step, Cue cue) {
         RunContext context = step.context();
         ImagePlan image = first ? step.target().image() : null;
+        step.redeployRequested();
         step.redeployment = context.platform.redeploy(step.container(),
                 new RedeployRequest(context.settings.reuseVolumes(), image));
         context.listener.redeploying(step.target(), step.container());

@@ -19,6 +19,8 @@ final class Roll {
     /** The containers to redeploy one at a time, or null for a service step. */
     private final List<Container> containers;
     private final Instant started;
+    /** The first container's redeploy request: what the service's durations count from, once there is one. */
+    private Instant firstRedeploy;
     private int index;
     private Step step;
     /** While the drain delay between two containers runs: its end. */
@@ -71,7 +73,7 @@ final class Roll {
                 drainUntil = null;
                 if (drainCut) {
                     context.listener.detail(target, "the run's deadline passed during the drain delay");
-                    return ended(StepEnd.timedOut(context.since(started),
+                    return ended(StepEnd.timedOut(took(),
                             "the run's deadline passed during the drain delay"));
                 }
                 index++;
@@ -79,6 +81,9 @@ final class Roll {
                 next = Cue.EVERYTHING;
             }
             Progress progress = step.advance(next);
+            if (firstRedeploy == null) {
+                firstRedeploy = step.redeployedAt();
+            }
             if (progress.kind != Progress.Kind.END) {
                 return progress;
             }
@@ -88,10 +93,10 @@ final class Roll {
             }
             Container old = containers.get(index);
             if (!stepEnd.succeeded()) {
-                return ended(stepEnd.took(context.since(started)).because(old.name() + ": "));
+                return ended(stepEnd.took(took()).because(old.name() + ": "));
             }
             if (index == containers.size() - 1) {
-                Duration took = context.since(started);
+                Duration took = took();
                 context.listener.ready(target, null, took);
                 return ended(StepEnd.redeployed(took));
             }
@@ -112,9 +117,14 @@ final class Roll {
     StepEnd interrupt() {
         if (end == null) {
             StepEnd stepEnd = drainUntil == null ? step.interrupt() : StepEnd.interrupted(Duration.ZERO);
-            end = stepEnd.took(context.since(started));
+            end = stepEnd.took(took());
         }
         return end;
+    }
+
+    /** From the service's first redeploy request, or from the roll's start while there is none. */
+    private Duration took() {
+        return context.since(firstRedeploy == null ? started : firstRedeploy);
     }
 
     StepEnd end() {

@@ -12,6 +12,7 @@ final class ServiceRedeploy implements Phase {
     @Override
     public Progress advance(Step step, Cue cue) {
         RunContext context = step.context();
+        step.redeployRequested();
         step.redeployment = context.platform.redeploy(step.service,
                 new RedeployRequest(context.settings.reuseVolumes(), step.target().image()));
         context.listener.redeploying(step.target(), null);

@@ -20,6 +20,8 @@ final class Step {
     private final Container container;
     private final List<Phase> phases;
     private final Instant started;
+    /** When the redeploy was asked for: what the step's durations count from, once there is one. */
+    private Instant redeployed;
     private final Instant deadline;
     private int current;
     private StepEnd end;
@@ -140,7 +142,23 @@ final class Step {
         return deadline;
     }
 
+    /**
+     * How long the step has taken: from its redeploy request once there is one (the contract's "from its redeploy
+     * to back and ready"), before that from its start (a wait for the other targets, a drain in the load balancer).
+     */
     Duration took() {
-        return context.since(started);
+        return context.since(redeployed == null ? started : redeployed);
+    }
+
+    /** The redeploy phases call this as they ask for the redeploy. */
+    void redeployRequested() {
+        if (redeployed == null) {
+            redeployed = context.now();
+        }
+    }
+
+    /** When the redeploy was asked for, or null before. */
+    Instant redeployedAt() {
+        return redeployed;
     }
 }

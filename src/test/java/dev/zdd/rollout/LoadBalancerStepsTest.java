@@ -116,12 +116,13 @@ class LoadBalancerStepsTest {
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
         // The drain's looks are 250 ms apart: sessions are 0 at the look at 1750 ms, and only then the redeploy.
-        // web-1 is back at 3750 ms (its redeploy + 2 s, at a poll), set ready, UP at the look 750 ms later.
+        // web-1 is back at 3750 ms (its redeploy + 2 s, at a poll: ready counts from the redeploy), set ready, UP
+        // at the look 750 ms later.
         assertThat(lb.orders).containsExactly("drain app/web-1-1 @0ms", "ready app/web-1-1 @3750ms",
                 "drain app/web-2-1 @4500ms", "ready app/web-2-1 @6500ms");
         assertThat(redeploys).containsExactly("web-1 @1750ms", "web-2 @4500ms");
         assertThat(listener.events).containsSubsequence("lb-drain web-1 [app/web-1-1]",
-                "lb-drained web-1 1750ms sessions=3", "redeploy web-1", "ready web-1 3750ms",
+                "lb-drained web-1 1750ms sessions=3", "redeploy web-1", "ready web-1 2000ms",
                 "lb-up web-1 750ms", "lb-drain web-2 [app/web-2-1]", "lb-drained web-2 0ms sessions=0",
                 "redeploy web-2", "lb-up web-2 1000ms");
         assertThat(report.lbRestored()).as("every step set its own servers ready").isEmpty();

@@ -51,8 +51,11 @@ public final class LiveLines implements TextRenderer.Progress {
         // The load balancer's drain came first, on the step's own line: that line goes on.
         Line drained = region.stream().filter(l -> l.label.equals(label) && l.ended == null && l.draining)
                 .findFirst().orElse(null);
-        // One redeploy at a time: a new one means that the one before it is over.
-        region.stream().filter(l -> l != drained).forEach(l -> l.end(clock.instant()));
+        // A new redeploy means that the steps before it are over: those already back (ready, maybe draining), and
+        // the service's previous container. The other services of a wave are still under way: their lines go on.
+        region.stream().filter(l -> l != drained)
+                .filter(l -> l.ready != null || l.failure != null || l.target.equals(target) && !l.label.equals(label))
+                .forEach(l -> l.end(clock.instant()));
         Line line = drained != null ? drained : new Line(target, label, clock.instant());
         line.draining = false;
         line.state = "Redeploying";
@@ -81,7 +84,9 @@ public final class LiveLines implements TextRenderer.Progress {
 
     @Override
     public synchronized void lbUp(Target target, Container container, Duration took) {
-        line(target, TextRenderer.label(target, container)).up = Durations.measured(took);
+        Line line = line(target, TextRenderer.label(target, container));
+        line.up = Durations.measured(took);
+        line.paused = clock.instant();
         redraw();
     }
 
@@ -97,12 +102,15 @@ public final class LiveLines implements TextRenderer.Progress {
         line.ready = Durations.measured(sinceRedeploy);
         // The engine counts from just before its request; count from there too, so the two times agree.
         line.started = clock.instant().minus(sinceRedeploy);
+        line.paused = clock.instant();
         redraw();
     }
 
     @Override
     public synchronized void draining(Target target, Duration delay) {
-        line(target, null).drain = Durations.setting(delay);
+        Line line = line(target, null);
+        line.drain = Durations.setting(delay);
+        line.paused = null;
         redraw();
     }
 
@@ -165,6 +173,8 @@ public final class LiveLines implements TextRenderer.Progress {
         final String label;
         Instant started;
         Instant ended;
+        /** Its clock stops once it is back (the other services of a wave may run on), until a drain delay starts. */
+        Instant paused;
         String state = "";
         String ready;
         String drain;
@@ -181,12 +191,13 @@ public final class LiveLines implements TextRenderer.Progress {
 
         void end(Instant now) {
             if (ended == null) {
-                ended = now;
+                ended = paused != null ? paused : now;
             }
         }
 
         String render(Instant now) {
-            String elapsed = Durations.measured(Duration.between(started, ended == null ? now : ended));
+            Instant until = ended != null ? ended : paused != null ? paused : now;
+            String elapsed = Durations.measured(Duration.between(started, until));
             return "[" + label + "] " + paint(text()) + "  " + elapsed;
         }
 

@@ -67,9 +67,9 @@ public final class TextRenderer implements Renderer {
         RolloutSettings settings = plan.settings();
         Duration worstCase = plan.worstCase();
         PrintWriter to = dryRun ? out : err;
-        String order = plan.hasWaves()
-                ? " in " + plan.waves().size() + " waves (a wave's services at once, the waves one after another)"
-                : " one after another";
+        String order = !plan.hasWaves() ? " one after another"
+                : plan.waves().size() == 1 ? " at once, in one wave"
+                : " in " + plan.waves().size() + " waves (a wave's services at once, the waves one after another)";
         to.println((dryRun ? "Dry run, nothing will be redeployed. Plan: " : "Plan: ") + count(targets.size())
                    + order + "; drain " + Durations.setting(settings.drainDelay())
                    + ", timeout " + Durations.setting(settings.timeout())

@@ -48,6 +48,17 @@ class TerminalOutputTest {
     }
 
     @Test
+    void aWavesServicesKeepALiveLineEach_whileTheyRedeployTogether() {
+        Fixture.Result result = zdd.run("redeploy", "web-1,web-2");
+
+        assertThat(result.exitCode()).isZero();
+        // web-2's redeploy, right after web-1's, must not end web-1's line: both finish with their own times.
+        assertThat(Screen.of(result.err())).endsWith(
+                "[web-1] Ready after 12.0s  12.0s",
+                "[web-2] Ready after 3.0s  3.0s");
+    }
+
+    @Test
     void coloursTheStates_unlessNoColorOrTheOptionSaysNo() {
         assertThat(zdd.run("redeploy", "web-1").err()).contains("\u001b[33mRedeploying", "\u001b[32mReady");
 
