@@ -161,7 +161,8 @@ final class Run {
             ServiceReport report = done.get(i);
             StepEnd end = unsettled.get(report.id());
             if (end != null) {
-                done.set(i, new ServiceReport(report.name(), report.id(), end.outcome(), report.took(), end.reason()));
+                done.set(i, new ServiceReport(report.name(), report.id(), end.outcome(), report.took(), end.reason(),
+                        report.imageBefore(), report.image()));
                 outcome = worse(outcome, end.outcome());
             }
         }

@@ -102,13 +102,15 @@ class SettleTest {
         Service one = platform.add("web-1");
         Service two = platform.add("web-2");
         platform.healthy(one, ofSeconds(1)).healthy(two, ofSeconds(1)).watches(one, ofSeconds(6))
-                .undoes(one, ofSeconds(5)).watches(two, ofSeconds(6));
+                .undoes(one, ofSeconds(5)).watches(two, ofSeconds(6)).image(one, "web:1").push("web:1", "sha256:1");
 
         RolloutReport report = runReady("web-1", "web-2");
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.FAILED);
         assertThat(report.services().get(0).outcome()).isEqualTo(ServiceOutcome.FAILED);
         assertThat(report.services().get(0).reason()).contains("undid").contains("rolled back");
+        assertThat(report.services().get(0).imageBefore()).as("the summary keeps its images").isEqualTo("web:1");
+        assertThat(report.services().get(0).image()).isEqualTo("web:1@sha256:1");
         assertThat(report.services().get(1).outcome()).isEqualTo(ServiceOutcome.REDEPLOYED);
         assertThat(listener.events).anyMatch(e -> e.startsWith("failed web-1: after it was back"));
     }
