@@ -29,7 +29,7 @@ public final class Main {
         PrintWriter safeErr = new PrintWriter(new RedactingWriter(err, secrets), true);
         Logging.configure(safeErr, Level.WARN, false);
         ErrorHandler errors = new ErrorHandler();
-        CommandLine commandLine = new CommandLine(new ZddCommand(), new CommandFactory(env, secrets))
+        CommandLine commandLine = ZddCommand.tree(new CommandFactory(env, secrets), args)
                 .setOut(safeOut)
                 .setErr(safeErr)
                 .setCaseInsensitiveEnumValuesAllowed(true)

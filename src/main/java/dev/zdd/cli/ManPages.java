@@ -58,7 +58,7 @@ public final class ManPages {
 
     public static void main(String[] args) throws IOException {
         Path folder = Files.createDirectories(Path.of(args[0]));
-        CommandLine zdd = new CommandLine(new ZddCommand(), new CommandFactory(Environment.system(), new Secrets()));
+        CommandLine zdd = ZddCommand.tree(new CommandFactory(Environment.system(), new Secrets()));
         write(folder, zdd.getCommandSpec());
     }
 

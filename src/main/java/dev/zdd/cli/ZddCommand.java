@@ -9,8 +9,11 @@ import dev.zdd.cli.common.ExitCodes;
 import dev.zdd.cli.sandbox.DemoCommand;
 import dev.zdd.cli.sandbox.SandboxCommand;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IFactory;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -29,11 +32,13 @@ import picocli.CommandLine.Spec;
             "  zdd services",
             "  zdd redeploy web-1 web-2",
             "  source <(zdd completion bash)"
-        },
-        // Every subcommand is registered here.
-        subcommands = {RedeployCommand.class, ServicesCommand.class, SandboxCommand.class, DemoCommand.class,
-            ReportCommand.class, CompletionCommand.class})
+        })
 final class ZddCommand implements Callable<Integer> {
+
+    /** Every subcommand, in the order help lists them: each is registered here. */
+    static final List<Class<?>> COMMANDS = List.of(RedeployCommand.class, ServicesCommand.class,
+            SandboxCommand.class, DemoCommand.class, ReportCommand.class, CompletionCommand.class);
+    private static final Set<String> VERSION_OPTIONS = Set.of("-V", "--version");
 
     @Spec
     CommandSpec spec;
@@ -44,6 +49,43 @@ final class ZddCommand implements Callable<Integer> {
         List<String> commands = List.copyOf(spec.subcommands().keySet());
         throw new ParameterException(spec.commandLine(), "missing a command: "
                 + String.join(", ", commands.subList(0, commands.size() - 1)) + " or " + commands.get(commands.size() - 1));
+    }
+
+    /**
+     * The command tree a command line needs: picocli reads every option of every command it is given, and that
+     * reading is a good part of a short-lived CLI's start. So {@code zdd redeploy ...} gets only {@code redeploy},
+     * {@code zdd --version} no subcommand at all; anything else (no command, help, a mistyped command that wants
+     * the nearest name, completion scripts) gets them all.
+     */
+    static CommandLine tree(IFactory factory, String... args) {
+        CommandLine zdd = new CommandLine(new ZddCommand(), factory);
+        for (Class<?> command : needed(args)) {
+            try {
+                zdd.addSubcommand(factory.create(command));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create the command " + command.getSimpleName(), e);
+            }
+        }
+        return zdd;
+    }
+
+    /** The subcommands a command line can reach; see {@link #tree}. */
+    static List<Class<?>> needed(String... args) {
+        if (args.length == 1 && VERSION_OPTIONS.contains(args[0])) {
+            return List.of();
+        }
+        if (args.length > 0 && !args[0].equals(name(CompletionCommand.class))) {
+            for (Class<?> command : COMMANDS) {
+                if (name(command).equals(args[0])) {
+                    return List.of(command);
+                }
+            }
+        }
+        return COMMANDS;
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     static final class VersionProvider implements IVersionProvider {

@@ -5,13 +5,15 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The readiness gate after a step is back: every {@code --ready-path} URL of the redeployed containers and every
- * {@code --ready-url}, one after another, must answer 2xx {@code --ready-successes} times in a row within the same
- * step deadline. A non-2xx answer, a refused connection or a slow answer starts the count again, since a warming
- * application flaps. Then the step is ready.
+ * {@code --ready-url} must answer 2xx {@code --ready-successes} times in a row within the same step deadline. They
+ * are tried side by side, one attempt of each that has not passed yet per round, a round every check interval, so
+ * that a second URL costs no second wait. A non-2xx answer, a refused connection or a slow answer starts that URL's
+ * count again, since a warming application flaps. Then the step is ready.
  */
 final class Gate implements Phase {
 
@@ -19,22 +21,34 @@ final class Gate implements Phase {
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
 
     private List<URI> urls;
-    private int index;
-    private int inARow;
-    private String last = "no answer yet";
+    /** Per URL: its 2xx answers in a row so far, and what its last failed attempt gave. */
+    private int[] inARow;
+    private String[] last;
 
     @Override
     public Progress advance(Step step, Cue cue) {
         RunContext context = step.context();
+        int successes = context.settings.readiness().successes();
         if (urls == null) {
             urls = urls(step);
             if (urls == null) {
                 return Progress.end(step.fail(step.replacement, "the new container publishes no HTTP port for"
                                                                 + " --ready-path"));
             }
-            announce(step);
+            inARow = new int[urls.size()];
+            last = new String[urls.size()];
+            Arrays.fill(last, "no answer yet");
+            if (!urls.isEmpty()) {
+                context.listener.detail(step.target(), "waiting for " + (urls.size() == 1 ? urls.get(0)
+                        : urls.size() + " URLs (" + urls.get(0) + ", ...)") + " to answer 2xx " + successes
+                        + " times in a row");
+            }
         }
-        while (index < urls.size()) {
+        boolean passed = true;
+        for (int i = 0; i < urls.size(); i++) {
+            if (inARow[i] >= successes) {
+                continue;
+            }
             if (context.cancellation.isRequested()) {
                 return Progress.end(StepEnd.interrupted(step.took()));
             }
@@ -44,26 +58,22 @@ final class Gate implements Phase {
             }
             String failure;
             try {
-                failure = context.readinessCheck.attempt(urls.get(index), RunContext.shortest(ATTEMPT_TIMEOUT, left));
+                failure = context.readinessCheck.attempt(urls.get(i), RunContext.shortest(ATTEMPT_TIMEOUT, left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Progress.end(StepEnd.interrupted(step.took()));
             }
             if (failure != null) {
-                inARow = 0;
-                last = failure;
-                Instant next = context.now().plus(context.readinessCheck.interval());
-                return Progress.until(next.isAfter(step.deadline()) ? step.deadline() : next);
+                inARow[i] = 0;
+                last[i] = failure;
+            } else {
+                inARow[i]++;
             }
-            inARow++;
-            if (inARow < context.settings.readiness().successes()) {
-                Instant next = context.now().plus(context.readinessCheck.interval());
-                return Progress.until(next.isAfter(step.deadline()) ? step.deadline() : next);
-            }
-            index++;
-            inARow = 0;
-            last = "no answer yet";
-            announce(step);
+            passed &= inARow[i] >= successes;
+        }
+        if (!passed) {
+            Instant next = context.now().plus(context.readinessCheck.interval());
+            return Progress.until(next.isAfter(step.deadline()) ? step.deadline() : next);
         }
         Duration took = step.took();
         context.listener.ready(step.target(), step.replacement, took);
@@ -72,7 +82,12 @@ final class Gate implements Phase {
 
     @Override
     public StepEnd expired(Step step, String limit) {
-        String why = "not ready: GET " + urls.get(index) + " last gave " + last + "; " + limit;
+        int successes = step.context().settings.readiness().successes();
+        int first = 0;
+        while (first < urls.size() - 1 && inARow[first] >= successes) {
+            first++;
+        }
+        String why = "not ready: GET " + urls.get(first) + " last gave " + last[first] + "; " + limit;
         step.context().listener.failed(step.target(), why);
         return StepEnd.timedOut(step.took(), why);
     }
@@ -94,13 +109,5 @@ final class Gate implements Phase {
         }
         urls.addAll(context.settings.readiness().urls());
         return urls;
-    }
-
-    private void announce(Step step) {
-        if (index < urls.size()) {
-            step.context().listener.detail(step.target(), "waiting for " + urls.get(index) + " to answer 2xx "
-                                                          + step.context().settings.readiness().successes()
-                                                          + " times in a row");
-        }
     }
 }

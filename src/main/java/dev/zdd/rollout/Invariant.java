@@ -60,7 +60,10 @@ final class Invariant implements Phase {
             // Every other target reads fully Running: one read of the unfinished actions for all of them.
             Map<String, List<Action>> busy = context.platform.unfinishedActions(serving);
             for (Target other : others) {
-                List<Action> actions = busy.getOrDefault(other.id(), List.of());
+                // The run's own redeploys that were back and ready while the platform still watches them (Swarm's
+                // monitor period) are no one's action in progress: the run settles them before it ends.
+                List<Action> actions = busy.getOrDefault(other.id(), List.of()).stream()
+                        .filter(a -> !a.id().equals(context.settling.get(other.id()))).toList();
                 if (!actions.isEmpty()) {
                     actions.forEach(a -> watch.add(a.id()));
                     found = other.label() + " has " + actions.stream()

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,46 +24,56 @@ final class Run {
 
     RolloutReport execute(List<List<String>> waveArguments) {
         List<String> arguments = waveArguments.stream().flatMap(List::stream).toList();
-        List<List<Target>> waves;
-        Duration worstCase;
         try {
             rejectRepeatedArguments(arguments);
             Preflight.requireCapabilities(context.platform, context.settings);
-            if (context.runDeadline != null) {
-                context.boundPlatform(context.runDeadline);
-            }
-            waves = inWaves(new Resolver(context.platform).resolve(arguments), waveArguments);
-            worstCase = new Preflight(context).check(waves);
-            waves = new ImagePreflight(context).plan(waves);
-            if (context.balancing.enabled()) {
-                context.lbAssignment = new LbPreflight(context).check(waves);
-            }
-        } catch (ResolutionException | DuplicateTargetException | PreflightException | UnsupportedStepException e) {
+        } catch (DuplicateTargetException | UnsupportedStepException e) {
             return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), e);
-        } catch (PlatformException e) {
-            boolean interrupted = context.cancellation.isRequested();
-            // The run's deadline passed while resolving or checking: a timeout, not a platform failure.
-            RunOutcome outcome = interrupted ? RunOutcome.INTERRUPTED
-                    : e.isDeadline() ? RunOutcome.TIMED_OUT : RunOutcome.FAILED;
-            return new RolloutReport(outcome, notStarted(arguments), interrupted ? null : e);
         }
-        context.listener.plan(new Plan(waves, context.settings.dryRun(), context.settings, worstCase,
-                context.lbAssignment.seen()));
-        if (context.settings.dryRun()) {
-            return finish(RunOutcome.SUCCESS, waves, 0, null);
+        // The announcements start to connect now, in the background, so that they flow by the first redeploy
+        // rather than a handshake after it; a dry run redeploys nothing and listens to nothing.
+        Changes opened = context.settings.dryRun() ? Changes.NONE : context.platform.changes();
+        try (opened) {
+            List<List<Target>> waves;
+            Duration worstCase;
+            try {
+                if (context.runDeadline != null) {
+                    context.boundPlatform(context.runDeadline);
+                }
+                waves = inWaves(new Resolver(context.platform).resolve(arguments), waveArguments);
+                worstCase = new Preflight(context).check(waves);
+                waves = new ImagePreflight(context).plan(waves);
+                if (context.balancing.enabled()) {
+                    context.lbAssignment = new LbPreflight(context).check(waves);
+                }
+            } catch (ResolutionException | DuplicateTargetException | PreflightException e) {
+                return new RolloutReport(RunOutcome.REFUSED, notStarted(arguments), e);
+            } catch (PlatformException e) {
+                boolean interrupted = context.cancellation.isRequested();
+                // The run's deadline passed while resolving or checking: a timeout, not a platform failure.
+                RunOutcome outcome = interrupted ? RunOutcome.INTERRUPTED
+                        : e.isDeadline() ? RunOutcome.TIMED_OUT : RunOutcome.FAILED;
+                return new RolloutReport(outcome, notStarted(arguments), interrupted ? null : e);
+            }
+            context.listener.plan(new Plan(waves, context.settings.dryRun(), context.settings, worstCase,
+                    context.lbAssignment.seen()));
+            if (context.settings.dryRun()) {
+                return finish(RunOutcome.SUCCESS, waves, 0, null);
+            }
+            RolloutReport report;
+            try {
+                context.changes = opened;
+                report = rollAll(waves);
+            } catch (RuntimeException e) {
+                // The engine broke its promise not to throw: still set the load balancer straight, and say how it
+                // ended.
+                report = broken(waves, e);
+            } finally {
+                context.changes = Changes.NONE;
+            }
+            // Whatever ended the run, no server stays drained: the steps that ended early left theirs to this.
+            return report.withLbRestored(context.steering.restoreAll());
         }
-        RolloutReport report;
-        try (Changes opened = context.platform.changes()) {
-            context.changes = opened;
-            report = rollAll(waves);
-        } catch (RuntimeException e) {
-            // The engine broke its promise not to throw: still set the load balancer straight, and say how it ended.
-            report = broken(waves, e);
-        } finally {
-            context.changes = Changes.NONE;
-        }
-        // Whatever ended the run, no server stays drained: the steps that ended early left theirs to this.
-        return report.withLbRestored(context.steering.restoreAll());
     }
 
     private RolloutReport broken(List<List<Target>> waves, RuntimeException e) {
@@ -94,7 +105,12 @@ final class Run {
                 return finish(RunOutcome.INTERRUPTED, waves, w, null);
             }
             List<Target> wave = waves.get(w);
-            List<Target> others = waves.stream().flatMap(List::stream).filter(t -> !wave.contains(t)).toList();
+            // By id, unique in a run: a record's own equals is bootstrapped at its first call, dozens of classes
+            // the JVM generates for one comparison in a short-lived run.
+            Set<String> inWave = new HashSet<>();
+            wave.forEach(t -> inWave.add(t.id()));
+            List<Target> others = waves.stream().flatMap(List::stream).filter(t -> !inWave.contains(t.id()))
+                    .toList();
             List<Roll> rolls = new ArrayList<>();
             for (Target target : wave) {
                 rolls.add(new Roll(context, target, others, w == 0));
@@ -120,7 +136,37 @@ final class Run {
                 }
             }
         }
-        return finish(RunOutcome.SUCCESS, waves, waves.size(), null);
+        return settled(waves);
+    }
+
+    /** The run's end once every wave made it: each redeploy the platform still watched must settle first. */
+    private RolloutReport settled(List<List<Target>> waves) {
+        Map<String, StepEnd> unsettled;
+        try {
+            unsettled = new Settle(context).await(waves.stream().flatMap(List::stream).toList());
+        } catch (InterruptedException e) {
+            unsettled = null;
+        } catch (PlatformException e) {
+            if (context.cancellation.isRequested()) {
+                unsettled = null;
+            } else {
+                return finish(RunOutcome.FAILED, waves, waves.size(), e);
+            }
+        }
+        if (unsettled == null) {
+            return finish(RunOutcome.INTERRUPTED, waves, waves.size(), null);
+        }
+        RunOutcome outcome = null;
+        for (int i = 0; i < done.size(); i++) {
+            ServiceReport report = done.get(i);
+            StepEnd end = unsettled.get(report.id());
+            if (end != null) {
+                done.set(i, new ServiceReport(report.name(), report.id(), end.outcome(), report.took(), end.reason(),
+                        report.imageBefore(), report.image()));
+                outcome = worse(outcome, end.outcome());
+            }
+        }
+        return finish(outcome == null ? RunOutcome.SUCCESS : outcome, waves, waves.size(), null);
     }
 
     /** How a run ends when one of a wave's services did not make it: an interrupt says most, then a failure. */

@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What every part of one run shares: the platform, time, the settings, the listener, the stop request and the run's
@@ -32,6 +34,11 @@ final class RunContext {
     final Instant runDeadline;
     /** The platform's announcements while redeploying; none during preflight or a dry run. */
     Changes changes = Changes.NONE;
+    /**
+     * By target id, the action of each redeploy that was back while the platform still watched it (see
+     * {@link dev.zdd.platform.Action#settling()}): the run waits for them to settle before it ends well.
+     */
+    final Map<String, String> settling = new LinkedHashMap<>();
     /** The load balancers that pace the run ({@code --lb}), or none. */
     final LoadBalancing balancing;
     /** The servers this run has drained and not yet set ready. */

@@ -87,8 +87,19 @@ final class ServiceWatch implements Phase {
         if (now.state() == ServiceState.TERMINATED) {
             return step.fail("the service was terminated");
         }
-        boolean finished = action == null ? reacted : action.state() == ActionState.SUCCESS;
+        // A Success the platform still watches (Swarm's monitor period) is back only when evidence that the new
+        // containers serve follows: a readiness check, or the load balancer's own checks (--lb waits for UP).
+        // Without either, the platform's watch is the only evidence, and the step waits for it to end.
+        RunContext context = step.context();
+        boolean evidence = !context.settings.readiness().isNone() || context.balancing.enabled();
+        boolean finished = action == null ? reacted : action.state() == ActionState.SUCCESS
+                && (!action.settling() || evidence);
         if (finished && now.isFullyRunning()) {
+            if (action != null && action.settling()) {
+                step.context().settling.put(step.target().id(), action.id());
+            } else {
+                step.context().settling.remove(step.target().id());
+            }
             return StepEnd.redeployed(step.took());
         }
         if (reacted && DOWN.contains(now.state())) {

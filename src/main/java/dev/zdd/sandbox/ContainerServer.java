@@ -238,6 +238,7 @@ final class ContainerServer implements Closeable {
     private void serve(Socket connection, Identity who) {
         try (connection) {
             connection.setSoTimeout((int) READ_TIMEOUT.toMillis());
+            connection.setTcpNoDelay(true); // the head and the body are two writes: no wait between them
             String requestLine = readHead(connection.getInputStream());
             if (requestLine == null) {
                 return;

@@ -133,6 +133,12 @@ final class EventStream implements Closeable {
             } catch (IOException e) {
                 return; // closed
             }
+            try {
+                // Each event is one small frame: out at once, not after the client acknowledged the one before.
+                connection.setTcpNoDelay(true);
+            } catch (IOException e) {
+                // a connection gone already: serving it fails at once
+            }
             if (connections.incrementAndGet() > MAX_CONNECTIONS) {
                 connections.decrementAndGet();
                 try (connection) {

@@ -77,7 +77,7 @@ final class LoadBalancer implements Closeable {
         this.events = events;
         this.stats = new StatsPage(this, credentials);
         this.handlers = Threads.bounded("sandbox-lb", 16, 256);
-        this.server = HttpServer.create(new InetSocketAddress(LoopbackHttp.loopback(), port), 100);
+        this.server = LoopbackHttp.server(port, 100);
         server.createContext("/", this::handle);
         server.setExecutor(handlers);
         this.checker = new Thread(this::checkLoop, "sandbox-lb-check");

@@ -85,7 +85,7 @@ public final class Sandbox implements AutoCloseable {
             orchestrator.start();
             balancer = new LoadBalancer(options.lbPort, orchestrator.backends(), options.healthCheck,
                     Sleeper.SYSTEM, options.events, options.user + ":" + apiKey);
-            api = HttpServer.create(new InetSocketAddress(LoopbackHttp.loopback(), options.apiPort), 50);
+            api = LoopbackHttp.server(options.apiPort, 50);
             stats = new SandboxStats(orchestrator, balancer::inRotation);
             Credentials credentials = new Credentials(options.user, apiKey);
             URI apiBase = URI.create("http://127.0.0.1:" + api.getAddress().getPort());

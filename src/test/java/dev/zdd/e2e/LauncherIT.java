@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,40 @@ class LauncherIT {
 
         assertThat(launch("redeploy")).isEqualTo(2);
         assertThat(dir.resolve("err")).content().contains("SERVICE");
+    }
+
+    @Test
+    void installsTwice_andTheInstalledZddMapsTheArchiveMadeForIt() throws Exception {
+        // A checkout of our own: bin/install takes the jar from ../target.
+        Path checkout = dir.resolve("checkout");
+        Files.createDirectories(checkout.resolve("bin"));
+        Files.createDirectories(checkout.resolve("target"));
+        Files.copy(Path.of("bin/install"), checkout.resolve("bin/install"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(Path.of("bin/zdd"), checkout.resolve("bin/zdd"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(Tools.jar(), checkout.resolve("target/zdd.jar"));
+        Path prefix = dir.resolve("prefix");
+
+        for (int install = 1; install <= 2; install++) {
+            ProcessBuilder builder = new ProcessBuilder(checkout.resolve("bin/install").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("install.log").toFile());
+            builder.environment().put("PREFIX", prefix.toString());
+            builder.environment().remove("ZDD_JAVA_OPTS");
+            Process process = builder.start();
+            assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("install %d", install).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(dir.resolve("install.log"))).isZero();
+        }
+
+        assertThat(dir.resolve("install.log")).content().contains("[archive] wrote");
+        // -Xshare:on: the JVM refuses to start rather than run without the archive.
+        ProcessBuilder installed = new ProcessBuilder(prefix.resolve("bin/zdd").toString(), "--version")
+                .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        installed.environment().remove("ZDD_JAR");
+        installed.environment().put("ZDD_JAVA_OPTS", Runtime.version().feature() >= 24 ? "-XX:AOTMode=on"
+                : "-Xshare:on");
+        Process run = installed.start();
+        assertThat(run.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(Files.readString(dir.resolve("err"))).isZero();
+        assertThat(dir.resolve("out")).content().startsWith("zdd ");
     }
 
     private int launch(String... args) throws Exception {

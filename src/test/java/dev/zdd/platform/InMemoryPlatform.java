@@ -46,6 +46,8 @@ public final class InMemoryPlatform implements Platform {
     private Changes changes = Changes.NONE;
     private Capabilities capabilities = Capabilities.ALL;
     private final Map<String, List<Action>> unfinished = new LinkedHashMap<>();
+    private final Map<String, Duration> watchedFor = new LinkedHashMap<>();
+    private final Map<String, Duration> undoneAfter = new LinkedHashMap<>();
     /** Each service's image, when the test gave one; and the registry: a tag's digest, or a refusal's reason. */
     private final Map<String, String> images = new LinkedHashMap<>();
     private final Map<String, String> registry = new LinkedHashMap<>();
@@ -147,7 +149,22 @@ public final class InMemoryPlatform implements Platform {
     public synchronized Map<String, List<Action>> unfinishedActions(List<Service> of) {
         calls.add("actions " + of.stream().map(Service::name).toList());
         Map<String, List<Action>> result = new LinkedHashMap<>();
-        of.forEach(s -> result.put(s.id(), List.copyOf(unfinished.getOrDefault(s.id(), List.of()))));
+        for (Service s : of) {
+            List<Action> actions = new ArrayList<>(unfinished.getOrDefault(s.id(), List.of()));
+            // A redeploy the platform still watches is unfinished for anyone who asks, as Swarm's monitored update.
+            Duration watched = watchedFor.get(s.id());
+            Instant at = redeployedAt.get(s.id());
+            if (watched != null && at != null && Duration.between(at, clock.instant()).compareTo(watched) < 0) {
+                actionToService.forEach((action, service) -> {
+                    if (service.equals(s.id())) {
+                        actions.clear();
+                        actions.add(new Action(action, ActionState.IN_PROGRESS, "In progress (watched)", s.id(),
+                                null));
+                    }
+                });
+            }
+            result.put(s.id(), List.copyOf(actions));
+        }
         return result;
     }
 
@@ -279,7 +296,30 @@ public final class InMemoryPlatform implements Platform {
             return new Action(actionId, frame == null ? ActionState.PENDING : frame.action());
         }
         Frame frame = frame(serviceId);
-        return new Action(actionId, frame == null ? ActionState.PENDING : frame.action());
+        ActionState state = frame == null ? ActionState.PENDING : frame.action();
+        Duration since = Duration.between(redeployedAt.get(serviceId), clock.instant());
+        Duration undone = undoneAfter.get(serviceId);
+        if (undone != null && since.compareTo(undone) >= 0) {
+            return new Action(actionId, ActionState.FAILED, "Failed (rolled back)", serviceId, null);
+        }
+        Duration watched = watchedFor.get(serviceId);
+        boolean settling = watched != null && since.compareTo(watched) < 0;
+        return new Action(actionId, state, null, serviceId, null, settling);
+    }
+
+    /**
+     * The platform keeps watching a redeploy of the service for this long after it was sent, as Swarm monitors an
+     * update: its Success reads as settling until then.
+     */
+    public synchronized InMemoryPlatform watches(Service service, Duration forThatLong) {
+        watchedFor.put(service.id(), forThatLong);
+        return this;
+    }
+
+    /** The platform undoes the redeploy of the service this long after it was sent: its action fails then. */
+    public synchronized InMemoryPlatform undoes(Service service, Duration after) {
+        undoneAfter.put(service.id(), after);
+        return this;
     }
 
     @Override

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.zdd.platform.InMemoryPlatform;
 import dev.zdd.platform.InMemoryPlatform.Frame;
 import dev.zdd.platform.Service;
+import dev.zdd.platform.ServiceState;
 import dev.zdd.time.FakeTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,27 @@ class AnnouncedChangesTest {
         assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
         assertThat(listener.events).contains("ready web-1 2000ms");
         assertThat(time.naps()).isEmpty();
+    }
+
+    @Test
+    void theAnnouncementsStartToConnectBeforeTheFirstRead_soThatTheyFlowByTheFirstRedeploy() {
+        platform.add("web-1");
+
+        run("web-1");
+
+        assertThat(platform.calls()).startsWith("changes", "services");
+        assertThat(changes.closed()).isTrue();
+    }
+
+    @Test
+    void aRunRefusedAtPreflightClosesTheAnnouncementsItOpened() {
+        platform.add("web-1", null, ServiceState.STOPPED, 0, 1);
+
+        RolloutReport report = run("web-1");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.REFUSED);
+        assertThat(platform.calls()).contains("changes").doesNotContain("redeploy web-1");
+        assertThat(changes.closed()).isTrue();
     }
 
     @Test

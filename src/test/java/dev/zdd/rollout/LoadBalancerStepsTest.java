@@ -129,6 +129,24 @@ class LoadBalancerStepsTest {
     }
 
     @Test
+    void theLoadBalancersUp_isEvidenceEnough_toGoOnWhileThePlatformStillWatchesTheRedeploy() {
+        Service web1 = service("web-1");
+        Service web2 = service("web-2");
+        platform.healthy(web1, ofSeconds(2)).healthy(web2, ofSeconds(2));
+        // Swarm's monitor period, as it were: each redeploy's Success stays watched 10 s after it was sent.
+        platform.watches(web1, ofSeconds(10)).watches(web2, ofSeconds(10));
+
+        RolloutReport report = run("web-1", "web-2");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        // web-2 goes once web-1 is UP again, long before web-1's watch ends; the run ends with web-2's watch.
+        assertThat(redeploys).hasSize(2);
+        long second = Long.parseLong(redeploys.get(1).replaceAll(".*@(\\d+)ms", "$1"));
+        assertThat(second).isLessThan(10_000);
+        assertThat(Duration.between(start, time.instant())).isGreaterThanOrEqualTo(ofMillis(second).plusSeconds(10));
+    }
+
+    @Test
     void aDrainThatOutlastsTheDrainTimeoutGoesOnAndSaysSo() {
         drainTimeout = ofSeconds(5);
         Service web1 = service("web-1");

@@ -42,25 +42,25 @@ class PerContainerAndReadinessTest {
         final Map<String, Duration> readyAfter = new HashMap<>();
         final List<String> checked = new ArrayList<>();
         private final Map<String, Instant> firstAttempt = new HashMap<>();
-        private String current;
-        private int inARow;
+        private final Map<String, Integer> inARow = new HashMap<>();
 
         @Override
         public String attempt(URI url, Duration timeout) {
-            if (!url.toString().equals(current)) {
-                current = url.toString();
-                checked.add(url + " x" + settings.readiness().successes());
-                firstAttempt.put(current, time.instant());
+            String key = url.toString();
+            if (!firstAttempt.containsKey(key)) {
+                checked.add(key + " x" + settings.readiness().successes());
+                firstAttempt.put(key, time.instant());
+                inARow.put(key, 0);
             }
-            Duration after = readyAfter.getOrDefault(url.toString(), Duration.ZERO);
-            Instant readyAt = firstAttempt.get(current).plus(after);
+            Duration after = readyAfter.getOrDefault(key, Duration.ZERO);
+            Instant readyAt = firstAttempt.get(key).plus(after);
             if (after.isNegative() || time.instant().isBefore(readyAt)) {
-                inARow = 0;
+                inARow.put(key, 0);
                 return "HTTP 503";
             }
-            if (++inARow == settings.readiness().successes()) {
-                current = null; // this check passed: the next attempt starts another
-                inARow = 0;
+            if (inARow.merge(key, 1, Integer::sum) == settings.readiness().successes()) {
+                firstAttempt.remove(key); // this check passed: the next attempt starts another
+                inARow.remove(key);
             }
             return null;
         }

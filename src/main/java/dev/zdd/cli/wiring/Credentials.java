@@ -1,5 +1,6 @@
 package dev.zdd.cli.wiring;
 
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.PlatformException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Finds the credentials, in the contract's order: {@code TUTUM_AUTH}, then user + API key (options, then
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Credentials {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Credentials.class);
+    private static final Logger LOG = Loggers.get(Credentials.class);
 
     /** A resolved {@code Authorization} value and where it came from. */
     record Found(String authorization, String source) {

@@ -6,7 +6,7 @@ import dev.zdd.platform.tutum.TutumConfig;
 import dev.zdd.platform.tutum.TutumPlatform;
 import dev.zdd.time.Sleeper;
 import java.time.Clock;
-import java.util.random.RandomGenerator;
+import java.util.Random;
 
 /** Turns the resolved platform options into a platform client. */
 @FunctionalInterface
@@ -32,6 +32,7 @@ public interface PlatformFactory {
                 .withCaCert(connection.caCert())
                 .withEnvironment(connection.proxyVariables())
                 .withStreamUrl(connection.streamUrl());
-        return new TutumPlatform(config, clock, sleeper, RandomGenerator.getDefault());
+        // java.util.Random, not RandomGenerator.getDefault(): that looks up every algorithm's provider first.
+        return new TutumPlatform(config, clock, sleeper, new Random());
     }
 }

@@ -1,5 +1,6 @@
 package dev.zdd.cli.wiring;
 
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.swarm.RegistryCredentials;
 import dev.zdd.platform.swarm.SwarmConfig;
 import dev.zdd.platform.tutum.TutumConfig;
@@ -12,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,7 +24,7 @@ import picocli.CommandLine.ParameterException;
  */
 public final class PlatformOptions {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PlatformOptions.class);
+    private static final Logger LOG = Loggers.get(PlatformOptions.class);
     /** Loopback by its literal name or address, as the adapters judge it: no name is resolved. */
     private static final Pattern LOOPBACK = Pattern.compile("localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1]");
     /** A Docker Cloud namespace: a Docker ID, never '.', '..' or anything with a '/'. */

@@ -8,6 +8,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
 import dev.zdd.Version;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.time.Sleeper;
 import java.io.IOException;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Docker Engine API as JSON trees over docker-java's transport. Trees rather than typed models so that a
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DockerApi implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DockerApi.class);
+    private static final Logger LOG = Loggers.get(DockerApi.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /**

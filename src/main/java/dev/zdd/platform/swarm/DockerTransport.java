@@ -64,8 +64,9 @@ final class DockerTransport implements DockerHttpClient {
             String path = dockerHost.getRawPath() == null ? "" : dockerHost.getRawPath();
             pathPrefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         }
-        TlsSocketStrategy strategy = tls != null ? new DefaultClientTlsStrategy(tls)
-                : DefaultClientTlsStrategy.createSystemDefault();
+        // Without TLS the scheme is never https, so there is no strategy to build: the system's default one would
+        // parse the JVM's whole trust store at every start, for nothing.
+        TlsSocketStrategy strategy = tls != null ? new DefaultClientTlsStrategy(tls) : null;
         DefaultHttpClientConnectionOperator operator = new DefaultHttpClientConnectionOperator(
                 proxy -> unix ? UnixSocket.get(socketPath) : new Socket(),
                 DefaultSchemePortResolver.INSTANCE, SystemDefaultDnsResolver.INSTANCE,

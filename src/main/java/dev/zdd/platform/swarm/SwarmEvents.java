@@ -5,6 +5,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
 import dev.zdd.Version;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.Announcements;
 import dev.zdd.platform.Changes;
 import java.io.BufferedInputStream;
@@ -23,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Docker Engine's events ({@code GET /events}), narrowed to services and containers: one JSON object a line,
@@ -45,7 +45,7 @@ final class SwarmEvents implements Changes {
     /** Far longer than any event the engine sends (about 1 KiB). */
     static final int LONGEST_LINE = 64 * 1024;
 
-    private static final Logger LOG = LoggerFactory.getLogger(SwarmEvents.class);
+    private static final Logger LOG = Loggers.get(SwarmEvents.class);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
     /** The label Swarm puts on every container of a task. */

@@ -2,6 +2,7 @@ package dev.zdd.platform.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Changes;
@@ -33,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Docker Swarm services over the Docker Engine API of a manager node.
@@ -63,7 +63,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     static final String STACK_LABEL = "com.docker.stack.namespace";
     static final String ACTION_MARK = "/force-update/";
     static final String REGISTRY_AUTH = "X-Registry-Auth";
-    private static final Logger LOG = LoggerFactory.getLogger(SwarmPlatform.class);
+    private static final Logger LOG = Loggers.get(SwarmPlatform.class);
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,254}");
     private static final String WANTED_TASKS = "/tasks?filters="
                                                + DockerApi.query(Map.of("desired-state", List.of("running")));
@@ -76,11 +76,14 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
     /** The digest of each reference resolved in this run: every service on one tag gets the same image. */
     private final Map<String, String> digests = new ConcurrentHashMap<>();
     /**
-     * The services whose update Swarm has completed while some of their tasks do not run yet, each with its tasks'
-     * signature at the last look. The manager announces no task state of other nodes: the events stream looks at
-     * these services' tasks itself and announces them when they change.
+     * The services whose update Swarm has completed while some of their tasks do not run yet, or whose update has a
+     * new task that starts, each with its tasks' signature at the last look. The manager announces no task state of
+     * other nodes, and no task's move from starting to running on any: the events stream looks at these services'
+     * tasks itself and announces them when they change.
      */
     private final Map<String, String> lagging = new ConcurrentHashMap<>();
+    /** By service id, the action id of an update down to its monitor period (see {@link #unfinishedActions}). */
+    private final Map<String, String> monitoredUpdates = new ConcurrentHashMap<>();
 
     /**
      * Connects lazily: nothing is sent until the first call. Refuses first, with a {@link PlatformException} of
@@ -133,7 +136,7 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
                 down = down == null ? nodesDown() : down;
                 seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, down));
             }
-            result.add(seen);
+            result.add(remember(service, seen));
         }
         return result;
     }
@@ -145,6 +148,38 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         Service seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, Set.of()));
         if (seen.state() == ServiceState.RUNNING) {
             seen = SwarmStates.service(serviceView(service), taskViews(service, tasks, nodesDown()));
+        }
+        return remember(service, seen);
+    }
+
+    /**
+     * An update down to its monitor period, as the last read of its service saw it: the service serves (Running),
+     * but Swarm has not called the update completed, and would still pause or roll it back should a new task fail.
+     * For the engine that is an action in progress on the service, like another pipeline's redeploy: preflight refuses
+     * such a target, and a step waits for it before it takes another service down, unless the update is the run's own
+     * (see {@link dev.zdd.platform.Action#settling()}).
+     */
+    @Override
+    public Map<String, List<Action>> unfinishedActions(List<Service> services) {
+        Map<String, List<Action>> busy = new HashMap<>();
+        for (Service service : services) {
+            String update = monitoredUpdates.get(service.id());
+            if (update != null) {
+                busy.put(service.id(), List.of(new Action(update, ActionState.IN_PROGRESS,
+                        "In progress (Swarm monitors the update)", service.id(), "Service update")));
+            }
+        }
+        return busy;
+    }
+
+    private Service remember(JsonNode service, Service seen) {
+        String id = service.path("ID").asText();
+        if (seen.state() == ServiceState.RUNNING
+            && "updating".equals(service.path("UpdateStatus").path("State").asText())) {
+            monitoredUpdates.put(id, id + ACTION_MARK + service.path("Spec").path("TaskTemplate").path("ForceUpdate")
+                    .asLong(0));
+        } else {
+            monitoredUpdates.remove(id);
         }
         return seen;
     }
@@ -330,7 +365,8 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
             down = nodesDown();
             action = SwarmStates.action(actionId, ours, view, taskViews(service, tasks, down));
         }
-        if ("completed".equals(view.updateState()) && action.state() == ActionState.IN_PROGRESS) {
+        if (action.state() == ActionState.IN_PROGRESS && ("completed".equals(view.updateState())
+                || "updating".equals(view.updateState()) && newTaskStarting(service, tasks))) {
             lagging.put(serviceId, signature(tasks));
         } else {
             lagging.remove(serviceId);
@@ -339,6 +375,15 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
             action = explainPause(action, tasks, down);
         }
         return action;
+    }
+
+    /**
+     * A task of the new spec that Swarm wants running and that does not run yet: its container may have started
+     * already, but Swarm calls the task running a moment later, and no event says so.
+     */
+    private static boolean newTaskStarting(JsonNode service, List<JsonNode> tasks) {
+        return taskViews(service, tasks, Set.of()).stream()
+                .anyMatch(t -> t.currentSpec() && t.wanted() && !SwarmStates.RUNNING.equals(t.state()));
     }
 
     /**
@@ -398,7 +443,12 @@ public final class SwarmPlatform implements Platform, AutoCloseable {
         return "Docker Swarm at " + config.describeHosts();
     }
 
-    /** For the events stream: the services whose update completed while some of their tasks did not run yet. */
+    /** Whether the events stream looks at the service's tasks itself (see {@link #lagging}); for tests. */
+    boolean tasksLookedAt(String serviceId) {
+        return lagging.containsKey(serviceId);
+    }
+
+    /** For the events stream: the services whose tasks move unannounced (see {@link #lagging}). */
     private final class Lagging implements SwarmEvents.Lagging {
 
         @Override

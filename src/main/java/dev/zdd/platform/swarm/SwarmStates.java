@@ -85,7 +85,7 @@ final class SwarmStates {
         ServiceState state;
         if (service.mode() == Mode.JOB) {
             state = ServiceState.UNKNOWN; // a job runs to completion: nothing to redeploy, so never Running
-        } else if (update != null && UPDATE_IN_PROGRESS.contains(update)
+        } else if (update != null && UPDATE_IN_PROGRESS.contains(update) && !monitored(service, tasks)
                    || (update == null || update.equals("completed")) && (pending(tasks) || starting(tasks))) {
             state = ServiceState.REDEPLOYING;
         } else if (target == 0) {
@@ -99,6 +99,17 @@ final class SwarmStates {
         }
         return new Service(service.id(), service.name(), service.stack(), state, label(state, service, tasks),
                 running.size(), target, running);
+    }
+
+    /**
+     * An update down to its monitor period ({@code UpdateConfig.Monitor}, 5 s by default): every task Swarm wants runs
+     * the new spec, and Swarm only watches them for a failure before it calls the update completed. Nothing of it is
+     * left to take a task down, so the service serves as Running; should a task fail meanwhile, Swarm pauses or rolls
+     * the update back, which the service's state and the update's action show.
+     */
+    static boolean monitored(ServiceView service, List<TaskView> tasks) {
+        return "updating".equals(service.updateState()) && allWantedRunTheNewSpec(service, tasks) && !pending(tasks)
+               && !starting(tasks);
     }
 
     /**
@@ -165,7 +176,12 @@ final class SwarmStates {
             return action(actionId, service, ActionState.PENDING, null);
         }
         return switch (update) {
-            case "updating" -> action(actionId, service, ActionState.IN_PROGRESS, null);
+            // Back, as the docker CLI's progress would say, but not done: a failure within the monitor period
+            // still makes Swarm pause or roll back, so the run watches it settle before it ends.
+            case "updating" -> monitored(service, tasks)
+                    ? new Action(actionId, ActionState.SUCCESS, "Success (Swarm monitors the new tasks)",
+                            service.id(), "Service update (forced)", true)
+                    : action(actionId, service, ActionState.IN_PROGRESS, null);
             case "paused" -> action(actionId, service, ActionState.FAILED, "Failed (update paused" + message + ")");
             case "completed" -> allWantedRunTheNewSpec(service, tasks)
                     ? action(actionId, service, ActionState.SUCCESS, null)
@@ -202,6 +218,9 @@ final class SwarmStates {
         }
         if (update == null && state == ServiceState.REDEPLOYING) {
             return state.label() + " (update pending)";
+        }
+        if (state == ServiceState.RUNNING && monitored(service, tasks)) {
+            return state.label() + " (update monitored)";
         }
         String detail = update == null || update.equals("completed") ? "" : update.replace('_', ' ');
         String waiting = "";

@@ -2,6 +2,7 @@ package dev.zdd.platform.tutum;
 
 import static dev.zdd.platform.tutum.TutumPaths.pathOf;
 
+import dev.zdd.log.Loggers;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
@@ -11,7 +12,6 @@ import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Traces each request and its answer at DEBUG (what {@code -vv} shows) on the logger {@code dev.zdd.http}: method
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpTrace implements Interceptor {
 
-    private static final Logger LOG = LoggerFactory.getLogger("dev.zdd.http");
+    private static final Logger LOG = Loggers.get("dev.zdd.http");
     private static final Set<String> SECRET_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
 
     @Override

@@ -4,6 +4,7 @@ import static dev.zdd.platform.tutum.TutumPaths.uuidOf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.Announcements;
 import dev.zdd.platform.Changes;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tutum's and Docker Cloud's events stream, a websocket that announces every change of a stack, service, container
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TutumEvents implements Changes {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TutumEvents.class);
+    private static final Logger LOG = Loggers.get(TutumEvents.class);
     /** Tutum's SDK pinged every 5 s, Docker Cloud's every 10 s: a silent peer is found dead within that. */
     static final Duration PING_INTERVAL = Duration.ofSeconds(10);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
@@ -77,7 +77,9 @@ final class TutumEvents implements Changes {
 
     /** Starts connecting; returns at once. */
     TutumEvents open() {
-        connect();
+        // On the reconnect thread: the first connection also sets OkHttp itself up (it probes the JVM's security
+        // providers, some 30 ms), which then happens beside the caller's first request rather than before it.
+        reconnects.execute(this::connect);
         return this;
     }
 

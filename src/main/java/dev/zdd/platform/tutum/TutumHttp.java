@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.zdd.Version;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.SecretForms;
 import dev.zdd.time.Sleeper;
@@ -51,7 +52,6 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSource;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of the API: one client and one mapper, the headers every request carries, the mapping of every
@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TutumHttp {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TutumHttp.class);
+    private static final Logger LOG = Loggers.get(TutumHttp.class);
     /** Far more than any page of 25 objects; a body beyond it is not an API answer. */
     static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
     /** Enough for {@code {"error": "..."}}; an error page beyond it is not read further. */
@@ -85,6 +85,12 @@ final class TutumHttp {
             });
     // From bytes, so that OkHttp sends the media type as given, without a "; charset=utf-8" suffix.
     private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
+
+    /** One for every client of the process: configured once, its readers built once. */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
     private final OkHttpClient client;
     private final ObjectMapper mapper;
@@ -137,15 +143,13 @@ final class TutumHttp {
                 .cookieJar(config.flavor() == TutumConfig.Flavor.DOCKERCLOUD
                         ? new MemoryCookieJar(clock) : CookieJar.NO_COOKIES)
                 .addInterceptor(new HttpTrace());
+        Connections.tune(builder, root, config.streamUrl());
         if (config.caCert() != null) {
             CaCertificates trust = CaCertificates.trustingAlso(config.caCert());
             builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager());
         }
         this.client = builder.build();
-        this.mapper = new ObjectMapper()
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+        this.mapper = MAPPER;
     }
 
     /** {@link dev.zdd.platform.Platform#callsUntil}: nothing past {@code deadline}, or no bound (null). */

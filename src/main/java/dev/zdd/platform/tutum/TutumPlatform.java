@@ -3,6 +3,7 @@ package dev.zdd.platform.tutum;
 import static dev.zdd.platform.tutum.TutumPaths.pathOf;
 import static dev.zdd.platform.tutum.TutumPaths.uuidOf;
 
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Changes;
@@ -39,16 +40,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Tutum and Docker Cloud over their REST API. */
 public final class TutumPlatform implements Platform {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TutumPlatform.class);
+    private static final Logger LOG = Loggers.get(TutumPlatform.class);
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     /** A redeploy is sent at most twice: a second lost answer means the network is too unreliable to tell. */
     private static final int MAX_SENDS = 2;
@@ -66,6 +68,11 @@ public final class TutumPlatform implements Platform {
     private final Map<String, String> serviceUris = new ConcurrentHashMap<>();
     /** Container resource URIs by uuid, as {@link #containers} and {@link #container} saw them. */
     private final Map<String, String> containerUris = new ConcurrentHashMap<>();
+    /**
+     * Each service's {@code image_name} as the last read of it said (a listing has it too): the run's image plan
+     * comes right after the listing that resolved its targets, and needs no second read of each.
+     */
+    private final Map<String, String> imageNames = new ConcurrentHashMap<>();
 
     /** With the system clock, real waits and unseeded jitter. */
     public TutumPlatform(TutumConfig config) {
@@ -124,7 +131,10 @@ public final class TutumPlatform implements Platform {
      */
     @Override
     public ImagePlan image(Service service, ImageRequest request) {
-        String before = http.get(paths.service(service.id()), ServiceObject.class).imageName();
+        String before = imageNames.get(service.id());
+        if (before == null) {
+            before = http.get(paths.service(service.id()), ServiceObject.class).imageName();
+        }
         return request.changes() ? new ImagePlan(before, request.image(), true) : new ImagePlan(before, before, false);
     }
 
@@ -208,8 +218,8 @@ public final class TutumPlatform implements Platform {
             }
         }
         Map<String, List<Action>> unfinished = new HashMap<>();
-        for (ActionState state : List.of(ActionState.PENDING, ActionState.IN_PROGRESS)) {
-            for (ActionObject action : listAll(paths.actionsInState(state.label()), ActionObject.class)) {
+        for (List<ActionObject> actions : unfinishedActionObjects()) {
+            for (ActionObject action : actions) {
                 ActionState now = ActionState.parse(action.state());
                 String owner = action.object() == null ? null : owners.get(uuidOf(action.object()));
                 if (owner != null && !now.isFinished()) {
@@ -220,6 +230,39 @@ public final class TutumPlatform implements Platform {
             }
         }
         return unfinished;
+    }
+
+    /**
+     * The account's Pending and In progress actions: two reads, at once (the second on a thread of its own), since
+     * every step before a redeploy waits for them.
+     */
+    private List<List<ActionObject>> unfinishedActionObjects() {
+        FutureTask<List<ActionObject>> pending = new FutureTask<>(
+                () -> listAll(paths.actionsInState(ActionState.PENDING.label()), ActionObject.class));
+        Thread reader = new Thread(pending, "zdd-actions");
+        reader.setDaemon(true);
+        reader.start();
+        boolean done = false;
+        try {
+            List<ActionObject> inProgress = listAll(paths.actionsInState(ActionState.IN_PROGRESS.label()),
+                    ActionObject.class);
+            List<List<ActionObject>> both = List.of(pending.get(), inProgress);
+            done = true;
+            return both;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            String path = pathOf(paths.actionsInState(ActionState.PENDING.label()));
+            throw PlatformException.transport("GET", path, "GET " + path + " was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (!done) {
+                pending.cancel(true);
+            }
+        }
     }
 
     @Override
@@ -408,6 +451,9 @@ public final class TutumPlatform implements Platform {
     private Service toService(ServiceObject service) {
         requireUuid("a service", service.uuid());
         serviceUris.put(service.uuid(), service.resourceUri());
+        if (service.imageName() != null) {
+            imageNames.put(service.uuid(), service.imageName());
+        }
         List<String> containerIds = service.containers().stream().map(TutumPaths::uuidOf)
                 .filter(Objects::nonNull).toList();
         containerIds.forEach(id -> requireUuid("a container of service " + service.uuid(), id));

@@ -97,6 +97,10 @@ class SwarmNodesTest {
     @Test
     void theNodesAreReadOnlyWhenEverythingElseSaysRunning() {
         service("{\"State\":\"updating\"}");
+        // Half-way: one task still runs the previous spec (an update down to its monitor period, every task new,
+        // would read as running, and its nodes would count).
+        engine.stubFor(get(urlPathEqualTo("/tasks")).willReturn(okJson("[" + task("a1", "n1") + ","
+                + task("b3", "n3").replace("\"ForceUpdate\":5", "\"ForceUpdate\":4") + "]")));
         try (SwarmPlatform platform = platform()) {
             assertThat(platform.service(ID).state()).isEqualTo(ServiceState.REDEPLOYING);
             assertThat(platform.action(ID + "/force-update/5").state()).isEqualTo(ActionState.IN_PROGRESS);

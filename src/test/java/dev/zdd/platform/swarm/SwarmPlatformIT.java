@@ -19,8 +19,10 @@ import dev.zdd.rollout.RolloutReport;
 import dev.zdd.rollout.RolloutSettings;
 import dev.zdd.rollout.RunOutcome;
 import dev.zdd.rollout.ServiceOutcome;
+import dev.zdd.probe.HttpReadinessCheck;
 import dev.zdd.rollout.Target;
 import dev.zdd.time.Sleeper;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -105,6 +107,7 @@ class SwarmPlatformIT {
 
         RolloutReport report = rollout().run(List.of("zdd-it-order-b", "zdd-it-order-a"), QUICK, events,
                 new Cancellation());
+        Instant ended = Instant.now();
 
         assertThat(report.outcome()).as("%s %s", report, events).isEqualTo(RunOutcome.SUCCESS);
         assertThat(events.lines).filteredOn(e -> e.startsWith("redeploy") || e.startsWith("ready"))
@@ -118,10 +121,14 @@ class SwarmPlatformIT {
             assertThat(platform.service(id).isFullyRunning()).isTrue();
         }
         assertThat(platform.service(first).containerIds()).doesNotContainAnyElementsOf(oldTasks);
-        // The second update started only after the first had completed.
-        Instant firstDone = Instant.parse(swarm.inspect(first).path("UpdateStatus").path("CompletedAt").asText());
+        // The second update started only once every task of the first ran the new spec (while Swarm may still have
+        // monitored it), and the run ended only once Swarm had completed both.
         Instant secondStarted = Instant.parse(swarm.inspect(second).path("UpdateStatus").path("StartedAt").asText());
-        assertThat(secondStarted).isAfterOrEqualTo(firstDone);
+        assertThat(secondStarted).isAfterOrEqualTo(swarm.newTasksRunning(first));
+        for (String id : List.of(first, second)) {
+            assertThat(ended).isAfterOrEqualTo(Instant.parse(swarm.inspect(id).path("UpdateStatus")
+                    .path("CompletedAt").asText()));
+        }
         // The user's spec went back as it was, with only ForceUpdate changed.
         JsonNode spec = swarm.inspect(first).path("Spec");
         assertThat(spec.path("TaskTemplate").path("ContainerSpec").path("StopGracePeriod").asLong())
@@ -130,13 +137,43 @@ class SwarmPlatformIT {
     }
 
     @Test
-    void aWaveUpdatesItsServicesAtOnce_andTheNextWaveOnlyAfterBothCompleted() throws Exception {
+    void withAReadyUrl_theNextServiceGoesWhileSwarmStillMonitorsTheFirst_andTheRunEndsOnceBothCompleted()
+            throws Exception {
+        // A monitor period long enough to see: 8 s after each service's new task runs.
+        ObjectNode first = swarm.httpd("zdd-it-monitored-a", 18500, 1);
+        ObjectNode second = swarm.httpd("zdd-it-monitored-b", 18510, 1);
+        for (ObjectNode spec : List.of(first, second)) {
+            ((ObjectNode) spec.path("UpdateConfig")).put("Monitor", 8_000_000_000L);
+        }
+        String a = swarm.create(first, START);
+        String b = swarm.create(second, START);
+        RolloutSettings ready = QUICK.withReadiness(new RolloutSettings.Readiness(null,
+                List.of(URI.create("http://127.0.0.1:18501/"), URI.create("http://127.0.0.1:18511/")), 2));
+
+        RolloutReport report = new Rollout(platform, Clock.systemUTC(), Sleeper.SYSTEM,
+                new HttpReadinessCheck(Duration.ofMillis(250))).run(List.of("zdd-it-monitored-a",
+                "zdd-it-monitored-b"), ready, events, new Cancellation());
+        Instant ended = Instant.now();
+
+        assertThat(report.outcome()).as("%s %s", report, events).isEqualTo(RunOutcome.SUCCESS);
+        Instant aDone = Instant.parse(swarm.inspect(a).path("UpdateStatus").path("CompletedAt").asText());
+        Instant bStarted = Instant.parse(swarm.inspect(b).path("UpdateStatus").path("StartedAt").asText());
+        Instant bDone = Instant.parse(swarm.inspect(b).path("UpdateStatus").path("CompletedAt").asText());
+        assertThat(bStarted).as("b went while Swarm still monitored a's update").isBefore(aDone)
+                .isAfterOrEqualTo(swarm.newTasksRunning(a));
+        assertThat(ended).isAfterOrEqualTo(aDone).isAfterOrEqualTo(bDone);
+        assertThat(events.lines).anyMatch(e -> e.equals("state zdd-it-monitored-a Running (update monitored)"));
+    }
+
+    @Test
+    void aWaveUpdatesItsServicesAtOnce_andTheNextWaveOnlyAfterBothAreBack() throws Exception {
         String a = swarm.create(swarm.httpd("zdd-it-wave-a", 18470, 1), START);
         String b = swarm.create(swarm.httpd("zdd-it-wave-b", 18480, 1), START);
         String c = swarm.create(swarm.httpd("zdd-it-wave-c", 18490, 1), START);
 
         RolloutReport report = rollout().runWaves(List.of(List.of("zdd-it-wave-a", "zdd-it-wave-b"),
                 List.of("zdd-it-wave-c")), QUICK, events, new Cancellation());
+        Instant ended = Instant.now();
 
         assertThat(report.outcome()).as("%s %s", report, events).isEqualTo(RunOutcome.SUCCESS);
         Instant aStarted = Instant.parse(swarm.inspect(a).path("UpdateStatus").path("StartedAt").asText());
@@ -144,10 +181,13 @@ class SwarmPlatformIT {
         Instant aDone = Instant.parse(swarm.inspect(a).path("UpdateStatus").path("CompletedAt").asText());
         Instant bDone = Instant.parse(swarm.inspect(b).path("UpdateStatus").path("CompletedAt").asText());
         Instant cStarted = Instant.parse(swarm.inspect(c).path("UpdateStatus").path("StartedAt").asText());
-        // Both of the first wave were updating at the same time; the second wave began after both had finished.
+        Instant cDone = Instant.parse(swarm.inspect(c).path("UpdateStatus").path("CompletedAt").asText());
+        // Both of the first wave were updating at the same time; the second wave began once both were back (every
+        // task on the new spec), and the run ended once Swarm had completed all three.
         assertThat(bStarted).isBefore(aDone);
         assertThat(aStarted).isBefore(bDone);
-        assertThat(cStarted).isAfterOrEqualTo(aDone).isAfterOrEqualTo(bDone);
+        assertThat(cStarted).isAfterOrEqualTo(swarm.newTasksRunning(a)).isAfterOrEqualTo(swarm.newTasksRunning(b));
+        assertThat(ended).isAfterOrEqualTo(aDone).isAfterOrEqualTo(bDone).isAfterOrEqualTo(cDone);
     }
 
     @Test

@@ -58,6 +58,39 @@ class SwarmStatesTest {
     }
 
     @Test
+    void isRunning_andItsUpdateBackButSettling_onceEveryTaskRunsTheNewSpec_whileSwarmMonitorsIt() {
+        List<TaskView> tasks = List.of(newRunning("t1"), newRunning("t2"), task("t0", "shutdown", "shutdown", false));
+
+        Service service = SwarmStates.service(web(2, "updating"), tasks);
+        Action update = SwarmStates.action(ACTION, 3, web(2, "updating"), tasks);
+
+        assertThat(service.state()).isEqualTo(ServiceState.RUNNING);
+        assertThat(service.stateLabel()).isEqualTo("Running (update monitored)");
+        assertThat(update.state()).isEqualTo(ActionState.SUCCESS);
+        assertThat(update.settling()).as("Swarm may still pause or roll it back").isTrue();
+        Action completed = SwarmStates.action(ACTION, 3, web(2, "completed"), tasks);
+        assertThat(completed.state()).isEqualTo(ActionState.SUCCESS);
+        assertThat(completed.settling()).isFalse();
+    }
+
+    @Test
+    void anUpdateNotDownToItsMonitor_isStillInProgress() {
+        List<List<TaskView>> notYet = List.of(
+                List.of(newRunning("t1"), oldRunning("t2")),                       // one slot still to go
+                List.of(newRunning("t1"), task("t2", "starting", "running", true)), // a new task still starting
+                List.of(newRunning("t1")));                                        // one task short
+        for (List<TaskView> tasks : notYet) {
+            assertThat(SwarmStates.service(web(2, "updating"), tasks).state()).as(tasks.toString())
+                    .isEqualTo(ServiceState.REDEPLOYING);
+            Action update = SwarmStates.action(ACTION, 3, web(2, "updating"), tasks);
+            assertThat(update.state()).as(tasks.toString()).isEqualTo(ActionState.IN_PROGRESS);
+            assertThat(update.settling()).isFalse();
+        }
+        assertThat(SwarmStates.service(web(2, "rollback_started"), List.of(newRunning("t1"), newRunning("t2")))
+                .state()).as("a rollback replaces the tasks again").isEqualTo(ServiceState.REDEPLOYING);
+    }
+
+    @Test
     void isRedeploying_whenTheSpecChangedButSwarmHasNotStartedYet() {
         Service service = SwarmStates.service(web(1, null), List.of(oldRunning("t1")));
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zdd.platform.PlatformException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -124,6 +125,20 @@ final class TestSwarm implements AutoCloseable {
         List<JsonNode> tasks = new ArrayList<>();
         api.get("/tasks?filters=" + DockerApi.query(java.util.Map.of("service", List.of(id)))).forEach(tasks::add);
         return tasks;
+    }
+
+    /**
+     * When the last of the service's tasks of its current spec started to run (each task's Status.Timestamp): the
+     * moment its update was back, before Swarm's monitor period ended it.
+     */
+    Instant newTasksRunning(String id) {
+        long force = inspect(id).path("Spec").path("TaskTemplate").path("ForceUpdate").asLong(0);
+        return tasks(id).stream()
+                .filter(t -> "running".equals(t.path("DesiredState").asText())
+                             && "running".equals(t.path("Status").path("State").asText())
+                             && t.path("Spec").path("ForceUpdate").asLong(0) == force)
+                .map(t -> Instant.parse(t.path("Status").path("Timestamp").asText()))
+                .max(Instant::compareTo).orElseThrow(() -> new AssertionError("no task of " + id + " runs"));
     }
 
     void awaitTasks(String id, Predicate<List<JsonNode>> condition, Duration within) throws InterruptedException {

@@ -15,6 +15,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Service;
 import dev.zdd.platform.ServiceState;
@@ -46,6 +47,8 @@ class TutumHttpTraceTest {
         levelBefore = logger.getLevel();
         additiveBefore = logger.isAdditive();
         logger.setLevel(Level.DEBUG);
+        // zdd's loggers answer below their threshold without asking Logback (-vv sets it to DEBUG).
+        Loggers.threshold(org.slf4j.event.Level.DEBUG);
         // Into the list only, not onto the build's stderr as well.
         logger.setAdditive(false);
         trace.start();
@@ -57,6 +60,7 @@ class TutumHttpTraceTest {
         logger.detachAppender(trace);
         logger.setLevel(levelBefore);
         logger.setAdditive(additiveBefore);
+        Loggers.threshold(org.slf4j.event.Level.WARN);
     }
 
     @Test

@@ -22,6 +22,8 @@ import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Container;
 import dev.zdd.platform.ContainerState;
+import dev.zdd.platform.ImagePlan;
+import dev.zdd.platform.ImageRequest;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.Redeployment;
 import dev.zdd.platform.Service;
@@ -71,6 +73,17 @@ class TutumPlatformTest {
         api.verify(1, getRequestedFor(urlEqualTo("/api/v1/service/")));
         api.verify(1, getRequestedFor(urlEqualTo("/api/v1/service/?limit=1&offset=1")));
         api.verify(1, getRequestedFor(urlEqualTo("/api/v1/service/?limit=1&offset=2")));
+    }
+
+    @Test
+    void plansTheImageFromTheListingThatResolvedTheService_withoutASecondRead() {
+        stubThreePagesOfServicesAndTwoOfStacks();
+        Service web = platform.services().get(0);
+
+        ImagePlan plan = platform.image(web, ImageRequest.OWN);
+
+        assertThat(plan.before()).isEqualTo("tutum/hello-world:latest");
+        api.verify(0, getRequestedFor(urlEqualTo("/api/v1/service/" + WEB + "/")));
     }
 
     @Test

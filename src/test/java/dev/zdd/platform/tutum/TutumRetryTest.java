@@ -17,6 +17,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.zdd.log.Loggers;
 import dev.zdd.platform.PlatformException;
 import dev.zdd.platform.PlatformException.Kind;
 import dev.zdd.time.FakeTime;
@@ -257,6 +258,7 @@ class TutumRetryTest {
         Level retriesBefore = retries.getLevel();
         Level traceBefore = trace.getLevel();
         try {
+            Loggers.threshold(org.slf4j.event.Level.DEBUG);
             for (Logger logger : List.of(retries, trace)) {
                 logger.setLevel(logger == trace ? Level.DEBUG : Level.INFO);
                 logger.setAdditive(false);
@@ -272,6 +274,7 @@ class TutumRetryTest {
             }
             retries.setLevel(retriesBefore);
             trace.setLevel(traceBefore);
+            Loggers.threshold(org.slf4j.event.Level.WARN);
         }
 
         List<String> messages = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
