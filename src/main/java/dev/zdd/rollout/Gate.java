@@ -19,6 +19,7 @@ final class Gate implements Phase {
 
     /** The longest one attempt may take: a hung server must not hold the wave's other services. */
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    private static final String NO_ANSWER = "no answer yet";
 
     private List<URI> urls;
     /** Per URL: its 2xx answers in a row so far, and what its last failed attempt gave. */
@@ -37,7 +38,7 @@ final class Gate implements Phase {
             }
             inARow = new int[urls.size()];
             last = new String[urls.size()];
-            Arrays.fill(last, "no answer yet");
+            Arrays.fill(last, NO_ANSWER);
             if (!urls.isEmpty()) {
                 context.listener.detail(step.target(), "waiting for " + (urls.size() == 1 ? urls.get(0)
                         : urls.size() + " URLs (" + urls.get(0) + ", ...)") + " to answer 2xx " + successes
@@ -83,11 +84,15 @@ final class Gate implements Phase {
     @Override
     public StepEnd expired(Step step, String limit) {
         int successes = step.context().settings.readiness().successes();
-        int first = 0;
-        while (first < urls.size() - 1 && inARow[first] >= successes) {
-            first++;
+        List<String> notReady = new ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) {
+            if (inARow[i] < successes) {
+                notReady.add("GET " + urls.get(i) + (inARow[i] == 0 ? " last gave " + last[i]
+                        : " had " + inARow[i] + " of " + successes + " 2xx answers in a row"
+                          + (NO_ANSWER.equals(last[i]) ? "" : ", after " + last[i])));
+            }
         }
-        String why = "not ready: GET " + urls.get(first) + " last gave " + last[first] + "; " + limit;
+        String why = "not ready: " + String.join("; ", notReady) + "; " + limit;
         step.context().listener.failed(step.target(), why);
         return StepEnd.timedOut(step.took(), why);
     }

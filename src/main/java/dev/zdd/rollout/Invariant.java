@@ -1,6 +1,7 @@
 package dev.zdd.rollout;
 
 import dev.zdd.platform.Action;
+import dev.zdd.platform.ActionState;
 import dev.zdd.platform.Service;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,7 +64,7 @@ final class Invariant implements Phase {
                 // The run's own redeploys that were back and ready while the platform still watches them (Swarm's
                 // monitor period) are no one's action in progress: the run settles them before it ends.
                 List<Action> actions = busy.getOrDefault(other.id(), List.of()).stream()
-                        .filter(a -> !a.id().equals(context.settling.get(other.id()))).toList();
+                        .filter(a -> !stillTheRunsOwn(context, other, a)).toList();
                 if (!actions.isEmpty()) {
                     actions.forEach(a -> watch.add(a.id()));
                     found = other.label() + " has " + actions.stream()
@@ -85,6 +86,19 @@ final class Invariant implements Phase {
         }
         blocker = found;
         return Progress.poll(watch);
+    }
+
+    /**
+     * Whether an unfinished action on another target is the run's own redeploy, back and ready while the platform
+     * still watches it. Its id alone does not tell: a later change of the service by someone else may read with the
+     * same id (Swarm: an image update keeps the spec's ForceUpdate), so the action is read again, and it is the
+     * run's own only while it still reads as a Success.
+     */
+    private static boolean stillTheRunsOwn(RunContext context, Target other, Action action) {
+        if (!action.id().equals(context.settling.get(other.id()))) {
+            return false;
+        }
+        return context.platform.action(action.id()).state() == ActionState.SUCCESS;
     }
 
     @Override

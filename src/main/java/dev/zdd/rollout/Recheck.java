@@ -1,6 +1,9 @@
 package dev.zdd.rollout;
 
+import dev.zdd.platform.Action;
 import dev.zdd.platform.Service;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Just before a redeploy that is not the target's first of the run (or whose preflight reading has gone stale),
@@ -28,6 +31,18 @@ final class Recheck implements Phase {
             String where = step.container() == null ? "" : " before " + step.container().name();
             context.listener.failed(step.target(), "no longer fully Running" + where + ": " + why);
             return Progress.end(StepEnd.failed(step.took(), "no longer fully Running" + where));
+        }
+        if (!context.settings.force()) {
+            // A service that serves may still have another's change in progress (Swarm reads an update down to
+            // its monitor period as Running): preflight refused that, and so does this later look.
+            List<Action> busy = context.platform.unfinishedActions(List.of(now)).getOrDefault(now.id(), List.of());
+            if (!busy.isEmpty()) {
+                String where = step.container() == null ? "" : " before " + step.container().name();
+                String what = busy.stream().map(a -> (a.name() == null ? "an action" : a.name()) + " "
+                                                     + a.stateLabel()).collect(Collectors.joining(", "));
+                context.listener.failed(step.target(), "busy" + where + ": " + what + " (another pipeline?)");
+                return Progress.end(StepEnd.failed(step.took(), "busy" + where + ": " + what));
+            }
         }
         step.service = now;
         return Progress.done();

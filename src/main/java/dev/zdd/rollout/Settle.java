@@ -2,6 +2,7 @@ package dev.zdd.rollout;
 
 import dev.zdd.platform.Action;
 import dev.zdd.platform.ActionState;
+import dev.zdd.platform.PlatformException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -46,7 +47,17 @@ final class Settle {
         while (!watched.isEmpty()) {
             for (Map.Entry<Target, String> entry : List.copyOf(watched.entrySet())) {
                 Target target = entry.getKey();
-                Action now = context.platform.action(entry.getValue());
+                Action now;
+                try {
+                    now = context.platform.action(entry.getValue());
+                } catch (PlatformException e) {
+                    if (!e.isDeadline() || context.cancellation.isRequested()) {
+                        throw e;
+                    }
+                    // The platform refuses calls once the limit has passed: that is the timeout below.
+                    timedOut(watched.keySet(), deadline, failures);
+                    return failures;
+                }
                 if (now.state() == ActionState.SUCCESS && !now.settling()) {
                     watched.remove(target);
                     context.listener.detail(target, "update completed");
@@ -69,11 +80,7 @@ final class Settle {
             }
             Duration left = Duration.between(context.now(), deadline);
             if (left.isNegative() || left.isZero()) {
-                for (Target target : watched.keySet()) {
-                    String why = "its update had not completed: " + context.limitReached(deadline);
-                    context.listener.failed(target, why);
-                    failures.put(target.id(), StepEnd.timedOut(Duration.ZERO, why));
-                }
+                timedOut(watched.keySet(), deadline, failures);
                 break;
             }
             Duration wait = RunContext.shortest(context.settings.pollInterval(), left);
@@ -88,5 +95,13 @@ final class Settle {
             }
         }
         return failures;
+    }
+
+    private void timedOut(Set<Target> targets, Instant deadline, Map<String, StepEnd> failures) {
+        for (Target target : targets) {
+            String why = "its update had not completed: " + context.limitReached(deadline);
+            context.listener.failed(target, why);
+            failures.put(target.id(), StepEnd.timedOut(Duration.ZERO, why));
+        }
     }
 }

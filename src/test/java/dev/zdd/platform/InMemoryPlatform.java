@@ -48,6 +48,9 @@ public final class InMemoryPlatform implements Platform {
     private final Map<String, List<Action>> unfinished = new LinkedHashMap<>();
     private final Map<String, Duration> watchedFor = new LinkedHashMap<>();
     private final Map<String, Duration> undoneAfter = new LinkedHashMap<>();
+    private final Map<String, Duration> replacedAfter = new LinkedHashMap<>();
+    private boolean honoursDeadlines;
+    private Instant callsDeadline;
     /** Each service's image, when the test gave one; and the registry: a tag's digest, or a refusal's reason. */
     private final Map<String, String> images = new LinkedHashMap<>();
     private final Map<String, String> registry = new LinkedHashMap<>();
@@ -287,6 +290,9 @@ public final class InMemoryPlatform implements Platform {
 
     @Override
     public synchronized Action action(String actionId) {
+        if (honoursDeadlines && callsDeadline != null && !clock.instant().isBefore(callsDeadline)) {
+            throw PlatformException.deadline("GET", actionId, "the run's limit has passed", null);
+        }
         String serviceId = actionToService.get(actionId);
         calls.add("action " + services.get(serviceId).name());
         ContainerRedeploy containerRedeploy = containerRedeploys.values().stream()
@@ -302,9 +308,34 @@ public final class InMemoryPlatform implements Platform {
         if (undone != null && since.compareTo(undone) >= 0) {
             return new Action(actionId, ActionState.FAILED, "Failed (rolled back)", serviceId, null);
         }
+        Duration replaced = replacedAfter.get(serviceId);
+        if (replaced != null && since.compareTo(replaced) >= 0) {
+            return new Action(actionId, ActionState.CANCELED, "Canceled (replaced)", serviceId, null);
+        }
         Duration watched = watchedFor.get(serviceId);
         boolean settling = watched != null && since.compareTo(watched) < 0;
         return new Action(actionId, state, null, serviceId, null, settling);
+    }
+
+    /**
+     * Someone else changes the service this long after zdd's redeploy, in a way that keeps the redeploy's id (Swarm:
+     * an image update keeps ForceUpdate): zdd's action reads Canceled then, while the platform still watches the
+     * service under that id.
+     */
+    public synchronized InMemoryPlatform replaces(Service service, Duration after) {
+        replacedAfter.put(service.id(), after);
+        return this;
+    }
+
+    /** From now on, reading an action past the deadline of {@link #callsUntil} is refused, as the real clients do. */
+    public synchronized InMemoryPlatform honoursDeadlines() {
+        honoursDeadlines = true;
+        return this;
+    }
+
+    @Override
+    public synchronized void callsUntil(Instant deadline) {
+        callsDeadline = deadline;
     }
 
     /**

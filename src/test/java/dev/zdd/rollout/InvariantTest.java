@@ -100,6 +100,26 @@ class InvariantTest {
     }
 
     @Test
+    void aLaterTargetThatServesButIsBusy_isNotRedeployedOnTopOfAnotherChange() {
+        Service web1 = platform.add("web-1");
+        Service web2 = platform.add("web-2");
+        platform.healthy(web1, ofSeconds(1)).healthy(web2, ofSeconds(1));
+        // During web-1's drain, another pipeline starts a change of web-2 that leaves it reading Running (as Swarm
+        // reads an update down to its monitor period).
+        time.onSleep(nap -> {
+            if (nap.equals(ofSeconds(10))) {
+                platform.startAction(web2, "Service update");
+            }
+        });
+
+        RolloutReport report = run("web-1", "web-2");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.FAILED);
+        assertThat(platform.redeployed()).containsExactly("web-1");
+        assertThat(report.services().get(1).reason()).startsWith("busy: Service update In progress");
+    }
+
+    @Test
     void servicesOfTheSameWaveAreNotGuarded_theyGoDownTogetherByDesign() {
         Service web1 = platform.add("web-1");
         Service api1 = platform.add("api-1");

@@ -180,6 +180,21 @@ class PerContainerAndReadinessTest {
     }
 
     @Test
+    void aTimeoutNamesEveryUrlThatWasNotReady_notOneThatPassed() {
+        settings = RolloutSettings.defaults().withReadiness(new RolloutSettings.Readiness(null,
+                List.of(URI.create("http://a.test/"), URI.create("http://b.test/")), 3)).withTimeout(ofSeconds(20));
+        Service web = platform.add("web-1");
+        platform.healthy(web, ofSeconds(1));
+        readiness.readyAfter.put("http://b.test/", ofSeconds(-1));
+
+        RolloutReport report = run("web-1");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.TIMED_OUT);
+        assertThat(report.services().get(0).reason()).startsWith("not ready: GET http://b.test/ last gave HTTP 503;")
+                .doesNotContain("a.test");
+    }
+
+    @Test
     void readyUrl_isCheckedAfterEachServiceIsBack() {
         settings = RolloutSettings.defaults().withReadiness(new RolloutSettings.Readiness(null,
                 List.of(URI.create("http://lb.test/")), 2));

@@ -128,6 +128,40 @@ class SettleTest {
     }
 
     @Test
+    void timesOut_alsoWhenThePlatformRefusesCallsOnceTheLimitHasPassed() {
+        // Docker's and Tutum's clients refuse a call at or past the run's limit: that is the timeout too, never a
+        // platform failure, and the summary says which service had not settled.
+        settings = settings.withTimeout(ofSeconds(10));
+        Service one = platform.add("web-1");
+        platform.healthy(one, ofSeconds(1)).watches(one, ofSeconds(60)).honoursDeadlines();
+
+        RolloutReport report = runReady("web-1");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.TIMED_OUT);
+        assertThat(report.services().get(0).outcome()).isEqualTo(ServiceOutcome.TIMED_OUT);
+        assertThat(report.services().get(0).reason()).contains("had not completed").contains("--timeout 10s");
+        assertThat(listener.events).anyMatch(e -> e.startsWith("failed web-1: its update had not completed"));
+    }
+
+    @Test
+    void theRunsOwnWatchedRedeploy_replacedBySomeoneElse_holdsTheNextStep() {
+        Service one = platform.add("web-1");
+        Service two = platform.add("web-2");
+        // web-1's redeploy is back at 1 s, watched until 6 s; at 2 s another pipeline changes web-1 in a way that
+        // keeps the redeploy's id (Swarm: an image update keeps ForceUpdate). That change is someone else's action
+        // in progress: web-2 waits for it rather than go down beside it.
+        platform.healthy(one, ofSeconds(1)).healthy(two, ofSeconds(1)).watches(one, ofSeconds(6))
+                .replaces(one, ofSeconds(2));
+
+        RolloutReport report = runReady("web-1", "web-2");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        assertThat(listener.details).anyMatch(d -> d.startsWith("web-2: waiting: web-1 has"));
+        // Without the wait web-2 would go at 3 s (1 s back and ready, 2 s of drain), ending at 4 s.
+        assertThat(time.totalSlept()).isGreaterThanOrEqualTo(ofSeconds(7));
+    }
+
+    @Test
     void aRedeployThatIsFinalAtOnce_costsNoWaitAtTheEnd() {
         Service one = platform.add("web-1");
         platform.healthy(one, ofSeconds(1));
