@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -153,9 +154,31 @@ public final class StartupArchive {
     }
 
     private Process startSandbox() throws IOException {
-        return new ProcessBuilder(java, "-jar", jar.toString(), "sandbox", "--port", "0", "--lb-port", "0",
-                "--boot-time", "50ms", "--warmup", "0s")
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(), "sandbox", "--port", "0",
+                "--lb-port", "0", "--boot-time", "50ms", "--warmup", "0s")
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().clear();
+        builder.environment().putAll(isolated(System.getenv(), work));
+        return builder.start();
+    }
+
+    /**
+     * The environment of every training run: nothing of the caller's but what finds programs and speaks their
+     * language, and a home of its own. Whoever installs zdd may have {@code ZDD_API_URL}, {@code TUTUM_AUTH},
+     * {@code ZDD_PLATFORM}, {@code DOCKER_HOST} or a {@code ~/.tutum} pointing at their real platform: the training
+     * redeploys services, and must only ever reach the sandbox and the empty engine it started itself.
+     */
+    static Map<String, String> isolated(Map<String, String> caller, Path home) {
+        Map<String, String> env = new HashMap<>();
+        for (String kept : List.of("PATH", "LANG", "LC_ALL", "TMPDIR")) {
+            String value = caller.get(kept);
+            if (value != null) {
+                env.put(kept, value);
+            }
+        }
+        env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", home.toString());
+        return env;
     }
 
     /** Runs zdd through the launcher, with this Java and this jar, and {@code javaOptions} last; must exit 0. */
@@ -166,6 +189,8 @@ public final class StartupArchive {
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().clear();
+        builder.environment().putAll(isolated(System.getenv(), work));
         builder.environment().putAll(env);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("ZDD_JAR", jar.toString());
