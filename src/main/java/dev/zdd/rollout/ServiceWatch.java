@@ -87,13 +87,11 @@ final class ServiceWatch implements Phase {
         if (now.state() == ServiceState.TERMINATED) {
             return step.fail("the service was terminated");
         }
-        // A Success the platform still watches (Swarm's monitor period) is back only when evidence that the new
-        // containers serve follows: a readiness check, or the load balancer's own checks (--lb waits for UP).
-        // Without either, the platform's watch is the only evidence, and the step waits for it to end.
-        RunContext context = step.context();
-        boolean evidence = !context.settings.readiness().isNone() || context.balancing.enabled();
+        // A Success the platform still watches (Swarm's monitor period) is back only when a readiness check follows,
+        // evidence that the new containers serve: without one, the platform's watch is the only evidence, and the
+        // step waits for it to end.
         boolean finished = action == null ? reacted : action.state() == ActionState.SUCCESS
-                && (!action.settling() || evidence);
+                && (!action.settling() || !step.context().settings.readiness().isNone());
         if (finished && now.isFullyRunning()) {
             if (action != null && action.settling()) {
                 step.context().settling.put(step.target().id(), action.id());

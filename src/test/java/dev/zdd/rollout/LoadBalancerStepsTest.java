@@ -129,21 +129,21 @@ class LoadBalancerStepsTest {
     }
 
     @Test
-    void theLoadBalancersUp_isEvidenceEnough_toGoOnWhileThePlatformStillWatchesTheRedeploy() {
+    void theLoadBalancersUp_isNoEvidence_toGoOnWhileThePlatformStillWatchesTheRedeploy() {
+        // A task that restarts faster than HAProxy's checks notice leaves its server UP all along: that UP may be
+        // older than the new task's listening socket, so with --lb alone each step waits for the platform's watch
+        // (Swarm's monitor period) to end, as without --lb.
         Service web1 = service("web-1");
         Service web2 = service("web-2");
         platform.healthy(web1, ofSeconds(2)).healthy(web2, ofSeconds(2));
-        // Swarm's monitor period, as it were: each redeploy's Success stays watched 10 s after it was sent.
         platform.watches(web1, ofSeconds(10)).watches(web2, ofSeconds(10));
 
         RolloutReport report = run("web-1", "web-2");
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
-        // web-2 goes once web-1 is UP again, long before web-1's watch ends; the run ends with web-2's watch.
         assertThat(redeploys).hasSize(2);
         long second = Long.parseLong(redeploys.get(1).replaceAll(".*@(\\d+)ms", "$1"));
-        assertThat(second).isLessThan(10_000);
-        assertThat(Duration.between(start, time.instant())).isGreaterThanOrEqualTo(ofMillis(second).plusSeconds(10));
+        assertThat(second).as("web-2 goes only after web-1's watch ended").isGreaterThanOrEqualTo(10_000);
     }
 
     @Test
