@@ -182,15 +182,18 @@ class PerContainerAndReadinessTest {
     @Test
     void aTimeoutNamesEveryUrlThatWasNotReady_notOneThatPassed() {
         settings = RolloutSettings.defaults().withReadiness(new RolloutSettings.Readiness(null,
-                List.of(URI.create("http://a.test/"), URI.create("http://b.test/")), 3)).withTimeout(ofSeconds(20));
+                List.of(URI.create("http://a.test/"), URI.create("http://b.test/"), URI.create("http://c.test/")), 3))
+                .withTimeout(ofSeconds(20));
         Service web = platform.add("web-1");
         platform.healthy(web, ofSeconds(1));
         readiness.readyAfter.put("http://b.test/", ofSeconds(-1));
+        readiness.readyAfter.put("http://c.test/", ofSeconds(-1));
 
         RolloutReport report = run("web-1");
 
         assertThat(report.outcome()).isEqualTo(RunOutcome.TIMED_OUT);
-        assertThat(report.services().get(0).reason()).startsWith("not ready: GET http://b.test/ last gave HTTP 503;")
+        assertThat(report.services().get(0).reason())
+                .startsWith("not ready: GET http://b.test/ last gave HTTP 503; GET http://c.test/ last gave HTTP 503;")
                 .doesNotContain("a.test");
     }
 

@@ -80,7 +80,7 @@ class SettleTest {
     }
 
     @Test
-    void anotherPipelinesWatchedRedeploy_stillHoldsTheStep() {
+    void anotherPipelinesWatchedRedeploy_isRefusedAtPreflight_whenItsServiceIsATarget() {
         Service one = platform.add("web-1");
         Service two = platform.add("web-2");
         platform.healthy(one, ofSeconds(1)).healthy(two, ofSeconds(1));
@@ -90,7 +90,7 @@ class SettleTest {
 
         RolloutReport report = runReady("web-1");
 
-        assertThat(report.outcome()).as("refused at preflight: web-2 is not in the run, so nothing waits for it")
+        assertThat(report.outcome()).as("web-2 is not in the run, so nothing waits for it")
                 .isEqualTo(RunOutcome.SUCCESS);
         RolloutReport both = runReady("web-2", "web-1");
         assertThat(both.outcome()).isEqualTo(RunOutcome.REFUSED);
