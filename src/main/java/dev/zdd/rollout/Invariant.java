@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The run's safety promise, checked just before every redeploy: zdd never takes a service down unless every other
@@ -58,8 +57,18 @@ final class Invariant implements Phase {
             serving.add(now);
         }
         if (found == null) {
-            // Every other target reads fully Running: one read of the unfinished actions for all of them.
-            Map<String, List<Action>> busy = context.platform.unfinishedActions(serving);
+            // Every other target reads fully Running: one read of the unfinished actions for all of them, and for
+            // the step's own target, which must not have another's change in progress either (see Recheck).
+            List<Service> asked = new ArrayList<>(serving);
+            if (step.service != null) {
+                asked.add(step.service);
+            }
+            Map<String, List<Action>> busy = context.platform.unfinishedActions(asked);
+            StepEnd targetBusy = step.service == null ? null
+                    : Recheck.refuseIfBusy(step, busy.getOrDefault(step.service.id(), List.of()));
+            if (targetBusy != null) {
+                return Progress.end(targetBusy);
+            }
             for (Target other : others) {
                 // The run's own redeploys that were back and ready while the platform still watches them (Swarm's
                 // monitor period) are no one's action in progress: the run settles them before it ends.
@@ -67,9 +76,7 @@ final class Invariant implements Phase {
                         .filter(a -> !stillTheRunsOwn(context, other, a)).toList();
                 if (!actions.isEmpty()) {
                     actions.forEach(a -> watch.add(a.id()));
-                    found = other.label() + " has " + actions.stream()
-                            .map(a -> (a.name() == null ? "an action" : a.name()) + " " + a.stateLabel())
-                            .collect(Collectors.joining(", "));
+                    found = other.label() + " has " + Recheck.describe(actions);
                     break;
                 }
             }

@@ -140,9 +140,9 @@ final class Roll {
         boolean preflightFresh = fresh && index == 0;
         Container container = containers == null ? null : containers.get(index);
         List<Phase> phases = new ArrayList<>(container == null
-                ? List.of(new Recheck(preflightFresh), new Invariant(others, preflightFresh), new ServiceRedeploy(),
+                ? List.of(new Recheck(preflightFresh, !others.isEmpty()), new Invariant(others, preflightFresh), new ServiceRedeploy(),
                           new ServiceWatch(), new Gate())
-                : List.of(new Recheck(preflightFresh), new Invariant(others, preflightFresh),
+                : List.of(new Recheck(preflightFresh, !others.isEmpty()), new Invariant(others, preflightFresh),
                           new ContainerRedeploy(index == 0), new ContainerWatch(), new Gate()));
         if (context.balancing.enabled()) {
             // Drained only once the invariant allows the step, so that a refused step drains nothing.

@@ -100,6 +100,21 @@ class InvariantTest {
     }
 
     @Test
+    void theLastLookBeforeATurn_readsTheUnfinishedActionsOnce_forTheOtherTargetsAndTheTargetTogether() {
+        Service web1 = platform.add("web-1");
+        Service web2 = platform.add("web-2");
+        platform.healthy(web1, ofSeconds(1)).healthy(web2, ofSeconds(1));
+
+        RolloutReport report = run("web-1", "web-2");
+
+        assertThat(report.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        // On Tutum each read is two requests over the account's whole Pending and In progress lists.
+        assertThat(platform.calls()).filteredOn(c -> c.startsWith("actions"))
+                .as("preflight's, then one before web-2").containsExactly("actions [web-1, web-2]",
+                        "actions [web-1, web-2]");
+    }
+
+    @Test
     void aLaterTargetThatServesButIsBusy_isNotRedeployedOnTopOfAnotherChange() {
         Service web1 = platform.add("web-1");
         Service web2 = platform.add("web-2");
